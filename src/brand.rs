@@ -1,0 +1,340 @@
+//! The protected brand's identity, and where a suspect page shows it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fingerprint::{PageFingerprint, SiteFingerprint};
+use crate::normalize::{normalize, words};
+use crate::signals::assets::clean_host;
+
+/// A protected brand as its owner names it: a name and the domains it owns.
+///
+/// Brand-protection services know this; when it is not given, [`Brand::infer`] reads it
+/// from the legitimate site.
+///
+/// ```
+/// use clonehound::Brand;
+/// let brand = Brand::new("Acme Consulting", ["acme.com", "www.acme.co.uk"]);
+/// assert!(brand.owns("login.acme.com"));
+/// assert!(!brand.owns("acme.com.evil.example"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brand {
+    /// The brand's name (`"PayPal"`, `"Acme Consulting"`).
+    pub name: String,
+    /// Domains the brand owns; subdomains count as owned.
+    pub domains: Vec<String>,
+}
+
+/// Words that make a company's legal form or a page's function, not its name.
+const GENERIC: &[&str] = &[
+    "inc",
+    "ltd",
+    "llc",
+    "llp",
+    "gmbh",
+    "ag",
+    "sa",
+    "plc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "group",
+    "the",
+    "limited",
+    "official",
+    "site",
+    "home",
+    "homepage",
+    "welcome",
+    "login",
+    "log",
+    "in",
+    "sign",
+    "signin",
+    "up",
+    "on",
+    "to",
+    "account",
+    "accounts",
+    "register",
+    "password",
+    "reset",
+    "page",
+    "my",
+    "your",
+    "of",
+    "and",
+    "online",
+    "web",
+    "portal",
+    "new",
+    "create",
+    "forgot",
+    "help",
+    "center",
+    "secure",
+    "verify",
+    "www",
+    "com",
+];
+
+impl Brand {
+    /// A brand from its name and owned domains (hosts are normalised: lower case, no `www.`).
+    pub fn new<D: AsRef<str>>(
+        name: impl Into<String>,
+        domains: impl IntoIterator<Item = D>,
+    ) -> Brand {
+        Brand {
+            name: name.into(),
+            domains: domains
+                .into_iter()
+                .map(|d| clean_host(d.as_ref()))
+                .collect(),
+        }
+    }
+
+    /// True when `host` is one of the brand's domains or a subdomain of one.
+    pub fn owns(&self, host: &str) -> bool {
+        let host = clean_host(host);
+        self.domains
+            .iter()
+            .any(|d| !d.is_empty() && (host == *d || host.ends_with(&format!(".{d}"))))
+    }
+
+    /// Reads the brand's identity off its own site: the name most of its pages' site
+    /// names, copyright lines, titles and domains agree on, and the domains the pages
+    /// say they live on.
+    ///
+    /// ```
+    /// use clonehound::{Brand, Limits, Page, PageFingerprint, SiteFingerprint};
+    /// let page = Page::from_html("<title>Log in | Acme</title><p>© 2024 Acme Inc.</p>", Some("https://acme.com/"));
+    /// let site = SiteFingerprint::from_pages(vec![PageFingerprint::new(&page, &Limits::default())]);
+    /// let brand = Brand::infer(&site);
+    /// assert_eq!(brand.name, "Acme");
+    /// assert_eq!(brand.domains, ["acme.com"]);
+    /// ```
+    pub fn infer(site: &SiteFingerprint) -> Brand {
+        let mut domains: Vec<String> = site
+            .pages
+            .iter()
+            .flat_map(|p| p.identity.own_domains.iter().cloned())
+            .collect();
+        domains.sort();
+        domains.dedup();
+        let name = infer_name(&site.pages, &domains).unwrap_or_default();
+        Brand { name, domains }
+    }
+
+    /// The normalised phrases that stand for this brand: its name without legal-form
+    /// words, that name written as one word, and its domains' main labels.
+    pub(crate) fn phrases(&self) -> Vec<String> {
+        let normalized = normalize(&self.name);
+        let all: Vec<&str> = words(&normalized).collect();
+        let kept: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|w| !GENERIC.contains(w))
+            .collect();
+        let core = if kept.is_empty() { all } else { kept };
+        let mut out = vec![core.join(" ")];
+        if core.len() > 1 {
+            out.push(core.concat());
+        }
+        for d in &self.domains {
+            if let Some(label) = main_label(d) {
+                out.push(label);
+            }
+        }
+        out.retain(|p| p.chars().count() >= 3 && !GENERIC.contains(&p.as_str()));
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// `login.acme.co.uk` gives `acme`: the longest label that is not a common suffix.
+fn main_label(domain: &str) -> Option<String> {
+    const SUFFIXES: &[&str] = &[
+        "com", "net", "org", "co", "uk", "de", "io", "gov", "edu", "ac", "www",
+    ];
+    let labels: Vec<&str> = domain.split('.').collect();
+    let n = labels.len();
+    labels
+        .iter()
+        .take(n.saturating_sub(1).max(1))
+        .rev()
+        .find(|l| !SUFFIXES.contains(l) && l.len() >= 3)
+        .map(|l| l.replace('-', " "))
+}
+
+fn infer_name(pages: &[PageFingerprint], domains: &[String]) -> Option<String> {
+    let mut candidates: Vec<(String, f64)> = Vec::new();
+    let mut sources: Vec<String> = Vec::new();
+    for page in pages.iter().take(16) {
+        let id = &page.identity;
+        for (i, name) in id.names().into_iter().enumerate() {
+            let phrase = Brand::new(name, [""; 0]).phrases().into_iter().next();
+            let named =
+                |p: &String| words(p).any(|w| !GENERIC.contains(&w)) && words(p).count() <= 4;
+            if let Some(p) = phrase.filter(named) {
+                let prior = if i == 0 && id.site_name.is_some() {
+                    2.0
+                } else {
+                    1.0
+                };
+                candidates.push((p, prior));
+            }
+        }
+        sources.push(id.zones.title.clone());
+        sources.push(id.zones.footer.clone());
+        sources.push(id.zones.headings.clone());
+        sources.extend(id.copyright.iter().map(|c| normalize(c)));
+    }
+    for d in domains {
+        if let Some(label) = main_label(d) {
+            candidates.push((label.clone(), 1.0));
+            sources.push(label);
+        }
+    }
+    let support = |phrase: &str| -> f64 {
+        let compact: String = phrase.split(' ').collect();
+        sources
+            .iter()
+            .filter(|s| contains_phrase(s, phrase) || s.split(' ').any(|w| w == compact))
+            .count() as f64
+    };
+    candidates
+        .iter()
+        .map(|(p, prior)| (p, prior + support(p), std::cmp::Reverse(p.len())))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(&b.2)).then(b.0.cmp(a.0)))
+        .map(|(p, _, _)| title_case(p))
+}
+
+fn title_case(phrase: &str) -> String {
+    phrase
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// True when normalised `text` holds `phrase` as whole words.
+pub(crate) fn contains_phrase(text: &str, phrase: &str) -> bool {
+    if phrase.is_empty() {
+        return false;
+    }
+    let mut from = 0;
+    while let Some(pos) = text.get(from..).and_then(|t| t.find(phrase)) {
+        let start = from + pos;
+        let end = start + phrase.len();
+        let before = start == 0 || text.as_bytes().get(start - 1) == Some(&b' ');
+        let after = end == text.len() || text.as_bytes().get(end) == Some(&b' ');
+        if before && after {
+            return true;
+        }
+        from = start + 1;
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// Where a suspect page shows a brand, each in [0, 1].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Presence {
+    /// The brand's name in the title, `og:title` or site name.
+    pub title: f64,
+    /// In headings, logo alt text, labels or buttons.
+    pub prominent: f64,
+    /// In the first KiB of visible text.
+    pub lead: f64,
+    /// Only in the footer, a copyright line or an e-mail domain.
+    pub footer: f64,
+    /// Links to a brand domain.
+    pub links: f64,
+    /// Loads resources from, or posts forms to, a brand domain.
+    pub resources: f64,
+    /// The page names itself (site name, copyright) as someone other than the brand.
+    pub other_name: f64,
+    /// The page's own URL is on a brand domain: the brand's own page.
+    pub owned: f64,
+}
+
+impl Presence {
+    /// Where `page` shows `brand`.
+    pub(crate) fn of(brand: &Brand, page: &PageFingerprint) -> Presence {
+        let phrases = brand.phrases();
+        let has = |text: &str| phrases.iter().any(|p| contains_phrase(text, p)) as u8 as f64;
+        let z = &page.identity.zones;
+        let host_hit = |h: &String| brand.owns(h);
+        let a = &page.assets;
+        let own_names: Vec<String> = page
+            .identity
+            .site_name
+            .iter()
+            .chain(page.identity.copyright.iter())
+            .map(|n| normalize(n))
+            .collect();
+        let named_other = !own_names.is_empty() && own_names.iter().all(|n| has(n) == 0.0);
+        let footer =
+            has(&z.footer).max(page.identity.email_domains().any(|d| brand.owns(&d)) as u8 as f64);
+        let prominent = has(&z.headings).max(has(&z.prominent));
+        Presence {
+            title: has(&z.title),
+            prominent,
+            lead: has(&page.text.lead),
+            footer,
+            links: a.link_hosts.iter().any(host_hit) as u8 as f64,
+            resources: (a.hosts.iter().any(host_hit)) as u8 as f64,
+            other_name: named_other as u8 as f64,
+            owned: page.identity.own_domains.iter().any(|d| brand.owns(d)) as u8 as f64,
+        }
+    }
+
+    /// True when the page claims to be the brand: its name where a page names itself,
+    /// or links back to the brand's domains beside its name.
+    pub fn claims_brand(&self) -> bool {
+        self.title > 0.0 || self.prominent > 0.0 || (self.links > 0.0 && self.lead > 0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_drop_legal_forms() {
+        let cases: [(&str, &[&str], &[&str]); 4] = [
+            ("Acme Inc.", &[], &["acme"]),
+            (
+                "North Wind Logistics",
+                &["northwind.com"],
+                &["north wind logistics", "northwind", "northwindlogistics"],
+            ),
+            ("PayPal", &["paypal.com"], &["paypal"]),
+            ("Log in", &[], &["log in"]),
+        ];
+        for (name, domains, want) in cases {
+            assert_eq!(
+                Brand::new(name, domains.iter().copied()).phrases(),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn phrase_matching_is_by_whole_words() {
+        assert!(contains_phrase("log in to acme today", "acme"));
+        assert!(contains_phrase("acme", "acme"));
+        assert!(!contains_phrase("acmetrics", "acme"));
+        assert!(!contains_phrase("the acmes", "acme"));
+        assert!(contains_phrase("x north wind y", "north wind"));
+    }
+}

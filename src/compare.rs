@@ -1,0 +1,217 @@
+//! Comparing a suspect with a legitimate site: score, verdict, evidence.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::brand::{Brand, Presence};
+use crate::fingerprint::{PageFingerprint, SiteFingerprint};
+use crate::score::{MODEL, Signals, THRESHOLD};
+
+/// What kind of copy a suspect is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The brand's layout, text and assets under another name (a front company).
+    Rebrand,
+    /// A copy that keeps the brand's identity on a domain it does not own (phishing).
+    Impersonation,
+    /// Not a copy (or the brand's own page).
+    None,
+}
+
+/// One fact a person can check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The signal it comes from (`text`, `assets`, `identity`, …).
+    pub signal: String,
+    /// What was found, in words.
+    pub detail: String,
+}
+
+/// The outcome of comparing a suspect with a legitimate site.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Probability-like score in [0, 1] that the suspect copies the legitimate site.
+    pub score: f64,
+    /// The verdict at [`Config::threshold`].
+    pub verdict: Verdict,
+    /// Per-signal similarities of the best-matching page pair.
+    pub signals: Signals,
+    /// Checkable facts behind the score, most telling first.
+    pub evidence: Vec<Evidence>,
+    /// The identity the suspect was judged against (given, or inferred).
+    pub brand: Brand,
+    /// The legitimate page of the best pair.
+    pub legit_page: Option<String>,
+    /// The suspect page of the best pair.
+    pub suspect_page: Option<String>,
+    /// Suspect pages scoring at or above the threshold against some legitimate page.
+    pub pages_matched: usize,
+    /// Suspect pages compared.
+    pub suspect_pages: usize,
+}
+
+/// Settings of a comparison.
+///
+/// ```
+/// let config = clonehound::Config::default().with_threshold(0.7);
+/// assert_eq!(config.threshold, 0.7);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Score at or above which a suspect is called a copy.
+    pub threshold: f64,
+    /// Bounds on reading input.
+    pub limits: crate::Limits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            threshold: THRESHOLD,
+            limits: crate::Limits::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Sets the decision threshold.
+    ///
+    /// # Default
+    /// The calibrated threshold in `score.rs` (chosen for at most 1% false positives on the corpus).
+    #[must_use]
+    pub fn with_threshold(mut self, threshold: f64) -> Self {
+        self.threshold = threshold;
+        self
+    }
+
+    /// Sets the input limits.
+    ///
+    /// # Default
+    /// [`crate::Limits::default`].
+    #[must_use]
+    pub fn with_limits(mut self, limits: crate::Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
+
+struct PairScore {
+    score: f64,
+    signals: Signals,
+    legit: usize,
+    suspect: usize,
+}
+
+fn score_pair(l: &PageFingerprint, s: &PageFingerprint, presence: Presence) -> (f64, Signals) {
+    let signals = Signals::of(l, s, presence);
+    if presence.owned > 0.0 {
+        return (0.0, signals);
+    }
+    (MODEL.score(&signals.features()), signals)
+}
+
+/// Compares a suspect site with a legitimate one.
+///
+/// Each suspect page is scored against every legitimate page; the site's score is its
+/// best page pair's. `brand` states who the legitimate site is; `None` infers it from
+/// the legitimate pages ([`Brand::infer`]). A suspect on one of the brand's domains
+/// scores 0: a brand does not copy itself.
+///
+/// ```
+/// use clonehound::{compare, Brand, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict};
+/// let fp = |html: &str, url: &str| SiteFingerprint::from_pages(vec![
+///     PageFingerprint::new(&Page::from_html(html, Some(url)), &Limits::default())]);
+/// let legit = fp("<title>Sign in | Acme</title><h1>Acme</h1><form><input type=password></form>", "https://acme.com/");
+/// let phish = fp("<title>Sign in | Acme</title><h1>Acme</h1><form action=x.php><input type=password></form>", "http://acme-login.example/");
+/// let brand = Brand::new("Acme", ["acme.com"]);
+/// let result = compare(&legit, &phish, Some(&brand), &Config::default());
+/// assert_eq!(result.verdict, Verdict::Impersonation);
+/// ```
+pub fn compare(
+    legit: &SiteFingerprint,
+    suspect: &SiteFingerprint,
+    brand: Option<&Brand>,
+    config: &Config,
+) -> Comparison {
+    let brand = brand.cloned().unwrap_or_else(|| Brand::infer(legit));
+    let mut best: Option<PairScore> = None;
+    let mut pages_matched = 0;
+    for (si, s) in suspect.pages.iter().enumerate() {
+        let presence = Presence::of(&brand, s);
+        let mut page_best: Option<PairScore> = None;
+        for (li, l) in legit.pages.iter().enumerate() {
+            let (score, signals) = score_pair(l, s, presence);
+            if page_best.as_ref().is_none_or(|b| score > b.score) {
+                page_best = Some(PairScore {
+                    score,
+                    signals,
+                    legit: li,
+                    suspect: si,
+                });
+            }
+        }
+        if let Some(pb) = page_best {
+            pages_matched += usize::from(pb.score >= config.threshold);
+            if best.as_ref().is_none_or(|b| pb.score > b.score) {
+                best = Some(pb);
+            }
+        }
+    }
+    let Some(best) = best else {
+        return Comparison {
+            score: 0.0,
+            verdict: Verdict::None,
+            signals: Signals::default(),
+            evidence: Vec::new(),
+            brand,
+            legit_page: None,
+            suspect_page: None,
+            pages_matched: 0,
+            suspect_pages: suspect.pages.len(),
+        };
+    };
+    let l = legit.pages.get(best.legit);
+    let s = suspect.pages.get(best.suspect);
+    let verdict = if best.score < config.threshold {
+        Verdict::None
+    } else if best.signals.identity.claims_brand() {
+        Verdict::Impersonation
+    } else {
+        Verdict::Rebrand
+    };
+    let evidence = match (l, s) {
+        (Some(l), Some(s)) => crate::evidence::explain(l, s, &best.signals, &brand),
+        _ => Vec::new(),
+    };
+    Comparison {
+        score: best.score,
+        verdict,
+        signals: best.signals,
+        evidence,
+        brand,
+        legit_page: l.and_then(|p| p.url.clone()),
+        suspect_page: s.and_then(|p| p.url.clone()),
+        pages_matched,
+        suspect_pages: suspect.pages.len(),
+    }
+}
+
+/// Compares many (legit, suspect, brand) triples in parallel; results keep input order.
+///
+/// ```
+/// use clonehound::{compare_many, Config, SiteFingerprint};
+/// let empty = SiteFingerprint::default();
+/// let results = compare_many(&[(&empty, &empty, None)], &Config::default());
+/// assert_eq!(results.len(), 1);
+/// ```
+pub fn compare_many(
+    pairs: &[(&SiteFingerprint, &SiteFingerprint, Option<&Brand>)],
+    config: &Config,
+) -> Vec<Comparison> {
+    pairs
+        .par_iter()
+        .map(|(l, s, b)| compare(l, s, *b, config))
+        .collect()
+}

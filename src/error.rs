@@ -1,0 +1,74 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// What went wrong, named so a caller can act on it.
+///
+/// The enum is `#[non_exhaustive]`: match with a `_` arm.
+///
+/// ```
+/// use clonehound::{Error, Limits, Page};
+/// let limits = Limits::default().with_max_page_bytes(16);
+/// let err = Page::from_bytes(&[b'x'; 64], None, None, &limits).unwrap_err();
+/// assert!(matches!(err, Error::TooLarge { limit: 16, actual: 64, .. }));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input exceeded a configured limit (see [`crate::Limits`]).
+    #[error("{what} too large: {actual} exceeds the limit of {limit}")]
+    TooLarge {
+        /// What was measured (for example `"page bytes"`).
+        what: &'static str,
+        /// The configured limit.
+        limit: u64,
+        /// The measured size.
+        actual: u64,
+    },
+    /// The input could not be decoded as the format it claims to be.
+    #[error("cannot decode {what}: {reason}")]
+    Decode {
+        /// What was being decoded.
+        what: &'static str,
+        /// Why it failed.
+        reason: String,
+    },
+    /// A favicon could not be read, decoded or hashed.
+    #[error("favicon: {0}")]
+    Favicon(String),
+    /// Serialised data from a format version this build does not read.
+    #[error("format version {found} is not supported (this build reads {supported})")]
+    Format {
+        /// The version found in the data.
+        found: u32,
+        /// The version this build reads and writes.
+        supported: u32,
+    },
+    /// A site directory held no HTML page.
+    #[error("no HTML page found in {0}")]
+    EmptySite(PathBuf),
+    /// Bad input to a command or a corpus file (names the line or field).
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// `Result` with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

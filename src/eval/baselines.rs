@@ -1,0 +1,93 @@
+//! dnstwist's page similarity, as the baseline every detector must beat: ssdeep and
+//! TLSH over HTML normalised the way dnstwist does it (whitespace collapsed, `href`,
+//! `src` and `action` values and `url()` contents blanked).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static ATTRS: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b(href|src|action)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)"#).ok());
+static CSS_URL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)url\([^)]*\)").ok());
+static SPACE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\s+").ok());
+
+/// HTML normalised as dnstwist does before fuzzy hashing.
+pub fn normalize_html(html: &str) -> String {
+    let mut s = html.to_owned();
+    if let Some(re) = ATTRS.as_ref() {
+        s = re.replace_all(&s, "$1=\"\"").into_owned();
+    }
+    if let Some(re) = CSS_URL.as_ref() {
+        s = re.replace_all(&s, "url()").into_owned();
+    }
+    if let Some(re) = SPACE.as_ref() {
+        s = re.replace_all(&s, " ").into_owned();
+    }
+    s.trim().to_owned()
+}
+
+/// The ssdeep and TLSH digests of one page's normalised HTML (`None` where the
+/// algorithm refuses the input, e.g. TLSH below 50 bytes).
+#[derive(Clone, Debug, Default)]
+pub struct Digests {
+    /// ssdeep (via the pure-Rust `ffuzzy`).
+    pub ssdeep: Option<String>,
+    /// TLSH `T1…` (via `fast-tlsh`).
+    pub tlsh: Option<String>,
+}
+
+impl Digests {
+    /// Digests of a page's HTML, normalised first.
+    pub fn of(html: &str) -> Digests {
+        let norm = normalize_html(html);
+        Digests {
+            ssdeep: ssdeep::hash_buf(norm.as_bytes())
+                .ok()
+                .map(|h| h.to_string()),
+            tlsh: tlsh::hash_buf(norm.as_bytes()).ok().map(|h| h.to_string()),
+        }
+    }
+
+    /// ssdeep match score in [0, 1].
+    pub fn ssdeep_similarity(&self, other: &Digests) -> f64 {
+        match (&self.ssdeep, &other.ssdeep) {
+            (Some(a), Some(b)) => ssdeep::compare(a, b).map_or(0.0, |s| f64::from(s) / 100.0),
+            _ => 0.0,
+        }
+    }
+
+    /// TLSH similarity in [0, 1]: `(100 - min(diff, 300) / 3) / 100`, as dnstwist scores it.
+    pub fn tlsh_similarity(&self, other: &Digests) -> f64 {
+        match (&self.tlsh, &other.tlsh) {
+            (Some(a), Some(b)) => {
+                tlsh::compare(a, b).map_or(0.0, |d| (100.0 - f64::from(d.min(300)) / 3.0) / 100.0)
+            }
+            _ => 0.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_like_dnstwist() {
+        let html = "<a href='https://x.com/a'>A</a>\n\n  <img src=/i.png> <div style=\"background:url(/b.png)\">";
+        assert_eq!(
+            normalize_html(html),
+            "<a href=\"\">A</a> <img src=\"\"> <div style=\"background:url()\">"
+        );
+    }
+
+    #[test]
+    fn identical_pages_match_fully() {
+        let page = "<html><body>".to_owned()
+            + &"<p>Some reasonably long paragraph of text number. </p>".repeat(40);
+        let a = Digests::of(&page);
+        assert!(a.ssdeep.is_some() && a.tlsh.is_some());
+        assert_eq!(a.ssdeep_similarity(&a), 1.0);
+        assert_eq!(a.tlsh_similarity(&a), 1.0);
+        assert_eq!(a.tlsh_similarity(&Digests::default()), 0.0);
+    }
+}

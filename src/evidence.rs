@@ -1,0 +1,177 @@
+//! Turning a pair's signals into facts a person can check.
+
+use crate::brand::Brand;
+use crate::compare::Evidence;
+use crate::fingerprint::PageFingerprint;
+use crate::normalize::normalize;
+use crate::score::Signals;
+
+fn push(out: &mut Vec<Evidence>, signal: &str, detail: String) {
+    out.push(Evidence {
+        signal: signal.to_owned(),
+        detail,
+    });
+}
+
+fn list(items: &[&str], max: usize) -> String {
+    let shown: Vec<&str> = items.iter().take(max).copied().collect();
+    let more = items.len().saturating_sub(max);
+    if more > 0 {
+        format!("{}, … ({more} more)", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn pct(x: f64) -> u32 {
+    (x * 100.0).round() as u32
+}
+
+/// The evidence for one (legit, suspect) page pair, most telling first.
+pub(crate) fn explain(
+    legit: &PageFingerprint,
+    suspect: &PageFingerprint,
+    sig: &Signals,
+    brand: &Brand,
+) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    identity(&mut out, legit, suspect, sig, brand);
+    let analytics = suspect.assets.shared(&legit.assets, |a| &a.analytics);
+    for id in analytics {
+        push(&mut out, "assets", format!("analytics ID {id} reused"));
+    }
+    if sig.text >= 0.1 || sig.text_containment >= 0.2 {
+        push(
+            &mut out,
+            "text",
+            format!(
+                "{}% of the text shingles shared ({}% of the suspect's text is in the legitimate page)",
+                pct(sig.text),
+                pct(sig.text_containment)
+            ),
+        );
+    }
+    let paths = suspect.assets.shared(&legit.assets, |a| &a.paths);
+    if !paths.is_empty() {
+        push(
+            &mut out,
+            "assets",
+            format!("{} asset paths shared: {}", paths.len(), list(&paths, 5)),
+        );
+    }
+    let actions = suspect.assets.shared(&legit.assets, |a| &a.form_actions);
+    if !actions.is_empty() {
+        push(
+            &mut out,
+            "assets",
+            format!("form posts to the same action: {}", list(&actions, 3)),
+        );
+    }
+    if sig.title >= 0.5 {
+        push(
+            &mut out,
+            "text",
+            format!(
+                "titles {}% alike: {:?} / {:?}",
+                pct(sig.title),
+                legit.identity.title,
+                suspect.identity.title
+            ),
+        );
+    }
+    if sig.structure >= 0.3 {
+        push(
+            &mut out,
+            "structure",
+            format!("DOM structure {}% alike", pct(sig.structure)),
+        );
+    }
+    if sig.style >= 0.3 {
+        push(
+            &mut out,
+            "style",
+            format!("class and id names {}% alike", pct(sig.style)),
+        );
+    }
+    out
+}
+
+fn identity(
+    out: &mut Vec<Evidence>,
+    legit: &PageFingerprint,
+    suspect: &PageFingerprint,
+    sig: &Signals,
+    brand: &Brand,
+) {
+    let p = &sig.identity;
+    let name = &brand.name;
+    if p.owned > 0.0 {
+        push(
+            out,
+            "identity",
+            format!("the suspect is on a domain {name} owns: not a copy"),
+        );
+        return;
+    }
+    let mut zones = Vec::new();
+    for (hit, zone) in [
+        (p.title, "title"),
+        (p.prominent, "headings or logo"),
+        (p.lead, "top of the page"),
+        (p.footer, "footer"),
+    ] {
+        if hit > 0.0 {
+            zones.push(zone);
+        }
+    }
+    if !zones.is_empty() {
+        push(
+            out,
+            "identity",
+            format!("brand name {name:?} in the suspect's {}", zones.join(", ")),
+        );
+    }
+    let linked: Vec<&str> = suspect
+        .assets
+        .link_hosts
+        .iter()
+        .chain(&suspect.assets.hosts)
+        .filter(|h| brand.owns(h))
+        .map(String::as_str)
+        .collect();
+    if !linked.is_empty() {
+        push(
+            out,
+            "identity",
+            format!("links back to {}", list(&linked, 3)),
+        );
+    }
+    if p.other_name > 0.0 && (sig.text >= 0.2 || sig.asset_containment >= 0.3) {
+        let theirs = suspect
+            .identity
+            .site_name
+            .clone()
+            .or_else(|| suspect.identity.copyright.first().cloned());
+        if let Some(theirs) = theirs.filter(|t| normalize(t) != normalize(name)) {
+            push(
+                out,
+                "identity",
+                format!("identity swapped: {name} → {theirs}"),
+            );
+        }
+    }
+    let emails: Vec<&str> = suspect
+        .identity
+        .emails
+        .iter()
+        .filter(|e| legit.identity.emails.contains(e))
+        .map(String::as_str)
+        .collect();
+    if !emails.is_empty() {
+        push(
+            out,
+            "identity",
+            format!("same e-mail addresses: {}", list(&emails, 3)),
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! Page and site fingerprints: compact, serialisable, versioned, deterministic.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::parse::extract;
+use crate::signals::assets::{Assets, split_url};
+use crate::signals::identity::Identity;
+use crate::signals::text::Text;
+use crate::sketch::Sketch;
+use crate::{Error, Limits, Page, Result, Site};
+
+/// Version of the serialised fingerprint format. Fingerprints of another version are
+/// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Hashes kept per bottom-k sketch.
+pub(crate) const SKETCH_K: usize = 128;
+
+/// The shape of a page's forms: login pages are what phishing copies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forms {
+    /// `<form>` elements.
+    pub forms: u32,
+    /// `<input>` elements.
+    pub inputs: u32,
+    /// `<input type=password>` elements.
+    pub passwords: u32,
+}
+
+/// Everything clonehound compares about one page.
+///
+/// Built from one tokenizer pass. The sketches (`structure`, `style`, `text`) are what
+/// an index stores; the lists (`assets`, `identity`) are kept for evidence.
+///
+/// ```
+/// use clonehound::{Limits, Page, PageFingerprint};
+/// let page = Page::from_html("<title>Acme</title><p class=lead>Hello</p>", None);
+/// let fp = PageFingerprint::new(&page, &Limits::default());
+/// assert_eq!(fp.identity.title, "Acme");
+/// let json = fp.to_json()?;
+/// assert_eq!(PageFingerprint::from_json(&json)?, fp);
+/// Ok::<(), clonehound::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageFingerprint {
+    /// [`FORMAT_VERSION`] of the code that made it.
+    pub version: u32,
+    /// The page's URL or site-relative path, if known.
+    pub url: Option<String>,
+    /// True when a [`Limits`] bound cut the reading short.
+    pub truncated: bool,
+    /// DOM shape: tag paths and tag 4-grams.
+    pub structure: Sketch,
+    /// Class and id tokens.
+    pub style: Sketch,
+    /// Visible text.
+    pub text: Text,
+    /// Resources, hosts, analytics IDs, form actions, links.
+    pub assets: Assets,
+    /// Names, domains, contacts, copyright.
+    pub identity: Identity,
+    /// Form shape.
+    pub forms: Forms,
+    /// `href`s of the page's icon links (`<link rel~=icon>`), in page order.
+    pub icons: Vec<String>,
+}
+
+impl PageFingerprint {
+    /// Fingerprints a page. Never fails: a page too hostile to read whole is read
+    /// up to the limits and flagged `truncated`.
+    pub fn new(page: &Page, limits: &Limits) -> PageFingerprint {
+        let (e, streamed) = extract(&page.html, limits, SKETCH_K);
+        let own_host = page.url.as_deref().and_then(|u| split_url(u).0);
+        let icons = e
+            .links
+            .iter()
+            .filter(|(rel, _)| rel.split_whitespace().any(|r| r.contains("icon")))
+            .map(|(_, href)| href.clone())
+            .collect();
+        PageFingerprint {
+            version: FORMAT_VERSION,
+            url: page.url.clone(),
+            truncated: e.truncated,
+            structure: streamed.structure.finish(),
+            style: streamed.style.finish(),
+            text: Text::build(&e.body, &e.title, SKETCH_K),
+            assets: Assets::build(&e, own_host.as_deref(), limits.max_items),
+            identity: Identity::build(&e, page.url.as_deref(), limits.max_items),
+            forms: Forms {
+                forms: e.forms as u32,
+                inputs: e.inputs as u32,
+                passwords: e.password_inputs as u32,
+            },
+            icons,
+        }
+    }
+
+    /// Serialises to JSON.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| Error::Invalid(e.to_string()))
+    }
+
+    /// Reads a fingerprint from JSON, refusing other format versions with
+    /// [`Error::Format`].
+    pub fn from_json(json: &str) -> Result<PageFingerprint> {
+        check_version(json)?;
+        serde_json::from_str(json).map_err(|e| Error::Decode {
+            what: "page fingerprint",
+            reason: e.to_string(),
+        })
+    }
+}
+
+/// A site: the fingerprints of its pages, in input order.
+///
+/// ```
+/// use clonehound::{Limits, Page, PageFingerprint, SiteFingerprint};
+/// let pages = ["<p>home</p>", "<p>about</p>"].map(|h| PageFingerprint::new(&Page::from_html(h, None), &Limits::default()));
+/// let site = SiteFingerprint::from_pages(pages.to_vec());
+/// assert_eq!(site.pages.len(), 2);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteFingerprint {
+    /// [`FORMAT_VERSION`] of the code that made it.
+    pub version: u32,
+    /// One fingerprint per page.
+    pub pages: Vec<PageFingerprint>,
+}
+
+impl SiteFingerprint {
+    /// A site from page fingerprints.
+    pub fn from_pages(pages: Vec<PageFingerprint>) -> SiteFingerprint {
+        SiteFingerprint {
+            version: FORMAT_VERSION,
+            pages,
+        }
+    }
+
+    /// Fingerprints every page of a [`Site`], in parallel, keeping page order.
+    pub fn from_site(site: &Site, limits: &Limits) -> SiteFingerprint {
+        let pages = site
+            .pages
+            .par_iter()
+            .map(|p| PageFingerprint::new(p, limits))
+            .collect();
+        SiteFingerprint::from_pages(pages)
+    }
+
+    /// Reads and fingerprints an HTML file or a site directory.
+    ///
+    /// ```no_run
+    /// let site = clonehound::SiteFingerprint::from_path("corpus/sites/x", &Default::default())?;
+    /// Ok::<(), clonehound::Error>(())
+    /// ```
+    pub fn from_path(path: impl AsRef<Path>, limits: &Limits) -> Result<SiteFingerprint> {
+        Ok(SiteFingerprint::from_site(
+            &Site::from_path(path, limits)?,
+            limits,
+        ))
+    }
+
+    /// Serialises to JSON.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| Error::Invalid(e.to_string()))
+    }
+
+    /// Reads a site fingerprint from JSON, refusing other format versions.
+    pub fn from_json(json: &str) -> Result<SiteFingerprint> {
+        check_version(json)?;
+        serde_json::from_str(json).map_err(|e| Error::Decode {
+            what: "site fingerprint",
+            reason: e.to_string(),
+        })
+    }
+}
+
+fn check_version(json: &str) -> Result<()> {
+    #[derive(Deserialize)]
+    struct Versioned {
+        version: u32,
+    }
+    let v: Versioned = serde_json::from_str(json).map_err(|e| Error::Decode {
+        what: "fingerprint version",
+        reason: e.to_string(),
+    })?;
+    if v.version != FORMAT_VERSION {
+        return Err(Error::Format {
+            found: v.version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn future_versions_are_refused() {
+        let page = Page::from_html("<p>x</p>", None);
+        let json = PageFingerprint::new(&page, &Limits::default())
+            .to_json()
+            .unwrap();
+        let future = json.replacen(
+            &format!("\"version\":{FORMAT_VERSION}"),
+            "\"version\":99",
+            1,
+        );
+        let err = PageFingerprint::from_json(&future).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Format {
+                found: 99,
+                supported: FORMAT_VERSION
+            }
+        ));
+        assert!(matches!(
+            PageFingerprint::from_json("{}"),
+            Err(Error::Decode { .. })
+        ));
+    }
+}

@@ -1,0 +1,64 @@
+//! # clonehound
+//!
+//! Finds websites cloned to impersonate legitimate firms. clonehound fingerprints a
+//! page's DOM structure, class names, visible text, assets and identity (name, domains,
+//! contacts) in one pass of an HTML tokenizer, compares suspects with legitimate sites,
+//! and scores each pair with evidence a person can check: a *rebrand* (the firm's site
+//! under another name) or an *impersonation* (the brand's identity on a domain it does
+//! not own).
+//!
+//! Fingerprint a page:
+//!
+//! ```
+//! use clonehound::{Limits, Page, PageFingerprint};
+//! let page = Page::from_bytes(b"<title>Acme</title><p>We build bridges.</p>", None, None, &Limits::default())?;
+//! let fp = PageFingerprint::new(&page, &Limits::default());
+//! assert_eq!(fp.identity.title, "Acme");
+//! Ok::<(), clonehound::Error>(())
+//! ```
+//!
+//! Compare two sites:
+//!
+//! ```
+//! use clonehound::{compare, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict};
+//! let site = |html: &str, url: &str| SiteFingerprint::from_pages(vec![
+//!     PageFingerprint::new(&Page::from_html(html, Some(url)), &Limits::default())]);
+//! let text = "<p>Acme has built bridges, tunnels and harbours across three continents since 1952, \
+//!     with a team of four hundred engineers who plan, design and deliver every project.</p>";
+//! let legit = site(&format!("<title>Acme</title>{text}<footer>© 2024 Acme Ltd</footer>"), "https://acme.com/");
+//! let copy = site(&format!("<title>Volantis</title>{}<footer>© 2024 Volantis Ltd</footer>",
+//!     text.replace("Acme", "Volantis")), "https://volantis.example/");
+//! let result = compare(&legit, &copy, None, &Config::default());
+//! assert_eq!(result.verdict, Verdict::Rebrand);
+//! Ok::<(), clonehound::Error>(())
+//! ```
+//!
+//! Compare many pairs in parallel ([`compare_many`]) keeps input order.
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+mod brand;
+mod compare;
+mod error;
+#[cfg(feature = "eval")]
+pub mod eval;
+mod evidence;
+mod fingerprint;
+mod input;
+mod limits;
+mod normalize;
+mod parse;
+mod score;
+pub mod signals;
+mod sketch;
+
+pub use brand::{Brand, Presence};
+pub use compare::{Comparison, Config, Evidence, Verdict, compare, compare_many};
+pub use error::{Error, Result};
+pub use fingerprint::{FORMAT_VERSION, Forms, PageFingerprint, SiteFingerprint};
+pub use input::{Page, Site};
+pub use limits::Limits;
+pub use score::{FEATURE_NAMES, MODEL, Model, N_FEATURES, Signals, THRESHOLD};
+pub use sketch::Sketch;

@@ -1,0 +1,81 @@
+//! Bounds on what one input may cost, with safe defaults.
+
+use serde::{Deserialize, Serialize};
+
+/// Limits on the work and memory one input may take.
+///
+/// Pages come from attackers. Every limit here is either a hard refusal with
+/// [`crate::Error::TooLarge`] (`max_page_bytes`, `max_site_pages`) or a documented,
+/// flagged truncation (the rest: the fingerprint records `truncated = true`).
+///
+/// ```
+/// use clonehound::Limits;
+/// let limits = Limits::default().with_max_depth(256).with_max_page_bytes(1 << 20);
+/// assert_eq!(limits.max_depth, 256);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Largest page accepted, in bytes; larger pages are refused.
+    pub max_page_bytes: u64,
+    /// Deepest element nesting tracked; deeper elements count at this depth.
+    pub max_depth: usize,
+    /// Most tags read per page; the rest of the page is skipped (flagged).
+    pub max_tags: usize,
+    /// Most attributes read per tag; the rest are ignored (flagged).
+    pub max_attrs_per_tag: usize,
+    /// Most bytes of visible text kept per page (flagged when cut).
+    pub max_text_bytes: usize,
+    /// Most bytes of inline script scanned for analytics IDs per page.
+    pub max_script_bytes: usize,
+    /// Most distinct items kept per explicit list (asset paths, hosts, e-mails…).
+    pub max_items: usize,
+    /// Most HTML pages read from one site directory; more is refused.
+    pub max_site_pages: usize,
+    /// Deepest directory recursion when reading a site.
+    pub max_dir_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_page_bytes: 16 << 20,
+            max_depth: 256,
+            max_tags: 200_000,
+            max_attrs_per_tag: 64,
+            max_text_bytes: 1 << 20,
+            max_script_bytes: 1 << 20,
+            max_items: 256,
+            max_site_pages: 500,
+            max_dir_depth: 8,
+        }
+    }
+}
+
+macro_rules! setter {
+    ($name:ident, $field:ident, $ty:ty, $default:literal) => {
+        #[doc = concat!("Sets `", stringify!($field), "`.\n\n# Default\n", $default)]
+        #[must_use]
+        pub fn $name(mut self, value: $ty) -> Self {
+            self.$field = value;
+            self
+        }
+    };
+}
+
+impl Limits {
+    setter!(with_max_page_bytes, max_page_bytes, u64, "16 MiB.");
+    setter!(with_max_depth, max_depth, usize, "256 levels.");
+    setter!(with_max_tags, max_tags, usize, "200,000 tags.");
+    setter!(
+        with_max_attrs_per_tag,
+        max_attrs_per_tag,
+        usize,
+        "64 attributes."
+    );
+    setter!(with_max_text_bytes, max_text_bytes, usize, "1 MiB.");
+    setter!(with_max_script_bytes, max_script_bytes, usize, "1 MiB.");
+    setter!(with_max_items, max_items, usize, "256 items per list.");
+    setter!(with_max_site_pages, max_site_pages, usize, "500 pages.");
+    setter!(with_max_dir_depth, max_dir_depth, usize, "8 levels.");
+}

@@ -1,0 +1,143 @@
+//! Combining a pair's signals into one calibrated score.
+//!
+//! A logistic model over the features below. Its weights are fitted on the labelled
+//! corpus by `clonehound eval corpus --fit` (held-out split by legitimate site; see
+//! `src/eval/fit.rs`) and pasted here with the command's output, so the score is the
+//! same on every machine and reviewable in the source.
+
+use serde::{Deserialize, Serialize};
+
+use crate::brand::Presence;
+use crate::fingerprint::PageFingerprint;
+
+/// Feature names, in the order of [`features`] and the model's weights.
+pub const FEATURE_NAMES: [&str; 18] = [
+    "structure",
+    "style",
+    "text",
+    "text_containment",
+    "words",
+    "title",
+    "asset_paths",
+    "asset_containment",
+    "hosts",
+    "analytics",
+    "login_forms",
+    "brand_in_title",
+    "brand_prominent",
+    "brand_in_lead",
+    "brand_in_footer",
+    "links_to_brand",
+    "brand_resources",
+    "other_name",
+];
+
+/// Number of features.
+pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+/// Per-signal similarities of one (legit page, suspect page) pair, each in [0, 1].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Signals {
+    /// DOM shape (tag paths, tag 4-grams), Jaccard.
+    pub structure: f64,
+    /// Class and id tokens, Jaccard.
+    pub style: f64,
+    /// Visible-text word 3-shingles, Jaccard.
+    pub text: f64,
+    /// Share of the suspect's text shingles found in the legitimate page.
+    pub text_containment: f64,
+    /// Distinct words, Jaccard.
+    pub words: f64,
+    /// Title words, Jaccard.
+    pub title: f64,
+    /// Resource paths, Jaccard.
+    pub assets: f64,
+    /// Share of the suspect's resource paths found in the legitimate page.
+    pub asset_containment: f64,
+    /// External hosts, Jaccard.
+    pub hosts: f64,
+    /// Analytics / tag IDs both pages carry.
+    pub analytics_shared: u32,
+    /// Both pages have a password field (login pages are what phishing copies).
+    pub login_forms: bool,
+    /// Where the suspect shows the brand.
+    pub identity: Presence,
+}
+
+impl Signals {
+    pub(crate) fn of(
+        legit: &PageFingerprint,
+        suspect: &PageFingerprint,
+        identity: Presence,
+    ) -> Signals {
+        let (l, s) = (legit, suspect);
+        Signals {
+            structure: l.structure.jaccard(&s.structure),
+            style: l.style.jaccard(&s.style),
+            text: l.text.shingles.jaccard(&s.text.shingles),
+            text_containment: s.text.shingles.containment_in(&l.text.shingles),
+            words: l.text.words.jaccard(&s.text.words),
+            title: l.text.title_similarity(&s.text),
+            assets: l.assets.path_similarity(&s.assets),
+            asset_containment: s.assets.path_containment_in(&l.assets),
+            hosts: crate::sketch::sorted_jaccard(&l.assets.hosts, &s.assets.hosts),
+            analytics_shared: crate::sketch::sorted_shared(&l.assets.analytics, &s.assets.analytics)
+                as u32,
+            login_forms: l.forms.passwords > 0 && s.forms.passwords > 0,
+            identity,
+        }
+    }
+
+    /// The model's input vector.
+    pub fn features(&self) -> [f64; N_FEATURES] {
+        let p = &self.identity;
+        [
+            self.structure,
+            self.style,
+            self.text,
+            self.text_containment,
+            self.words,
+            self.title,
+            self.assets,
+            self.asset_containment,
+            self.hosts,
+            f64::from(self.analytics_shared.min(1)),
+            f64::from(u8::from(self.login_forms)),
+            p.title,
+            p.prominent,
+            p.lead,
+            p.footer,
+            p.links,
+            p.resources,
+            p.other_name,
+        ]
+    }
+}
+
+/// A logistic model: `score = 1 / (1 + exp(-(bias + weights · features)))`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// Intercept.
+    pub bias: f64,
+    /// One weight per feature, in [`FEATURE_NAMES`] order.
+    pub weights: [f64; N_FEATURES],
+}
+
+impl Model {
+    /// The score in [0, 1] for a feature vector.
+    pub fn score(&self, x: &[f64; N_FEATURES]) -> f64 {
+        let z = self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// The fitted model (see the module docs for how it is made).
+pub const MODEL: Model = Model {
+    bias: -6.0,
+    weights: [
+        1.0, 1.0, 4.0, 3.0, 1.5, 1.0, 2.0, 1.5, 0.5, 2.0, 0.5, 3.0, 2.0, 1.0, 0.5, 1.5, 0.5, -1.0,
+    ],
+};
+
+/// Default decision threshold on the score.
+pub const THRESHOLD: f64 = 0.5;

@@ -1,0 +1,290 @@
+//! Resources a page loads and where it points: telling, cheap, and hard for a copier
+//! to change everywhere.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::parse::Extract;
+use crate::sketch::{sorted_jaccard, sorted_shared};
+
+/// The asset signal of one page. Lists are sorted, deduplicated and capped at
+/// [`crate::Limits::max_items`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assets {
+    /// Resource paths with scheme, host, query and mirror prefixes stripped.
+    pub paths: Vec<String>,
+    /// Hosts of absolute resource, link and form URLs other than the page's own.
+    pub hosts: Vec<String>,
+    /// Analytics, tag-manager and ad account IDs (`G-…`, `UA-…`, `GTM-…`, `fbq:…`).
+    pub analytics: Vec<String>,
+    /// Form actions, normalised like paths (absolute ones keep their host).
+    pub form_actions: Vec<String>,
+    /// Hosts that `<a href>` links point to.
+    pub link_hosts: Vec<String>,
+}
+
+impl Assets {
+    pub(crate) fn build(e: &Extract, own_host: Option<&str>, max_items: usize) -> Assets {
+        let mut paths = BTreeSet::new();
+        let mut hosts = BTreeSet::new();
+        let mut link_hosts = BTreeSet::new();
+        let mut form_actions = BTreeSet::new();
+        let not_own = |h: &str| own_host != Some(h);
+        for r in e.resources.iter().chain(style_urls(&e.style_text).iter()) {
+            let (host, path) = split_url(r);
+            if let Some(h) = host.filter(|h| not_own(h)) {
+                hosts.insert(h);
+            }
+            if let Some(p) = path.filter(|p| !p.is_empty()) {
+                paths.insert(p);
+            }
+        }
+        for a in &e.anchors {
+            if let (Some(h), _) = split_url(a) {
+                if not_own(&h) {
+                    link_hosts.insert(h);
+                }
+            }
+        }
+        for f in &e.form_actions {
+            let (host, path) = split_url(f);
+            if let Some(h) = &host {
+                hosts.insert(h.clone());
+            }
+            let action = match (host, path) {
+                (Some(h), p) => format!("{h}/{}", p.unwrap_or_default()),
+                (None, p) => p.unwrap_or_default(),
+            };
+            form_actions.insert(action);
+        }
+        let mut analytics = BTreeSet::new();
+        let haystacks = [e.script.as_str()];
+        for text in haystacks
+            .into_iter()
+            .chain(e.resources.iter().map(String::as_str))
+        {
+            analytics_ids(text, &mut analytics);
+        }
+        let cap = |s: BTreeSet<String>| s.into_iter().take(max_items).collect();
+        Assets {
+            paths: cap(paths),
+            hosts: cap(hosts),
+            analytics: cap(analytics),
+            form_actions: cap(form_actions),
+            link_hosts: cap(link_hosts),
+        }
+    }
+
+    /// Jaccard similarity of the resource paths.
+    pub fn path_similarity(&self, other: &Assets) -> f64 {
+        sorted_jaccard(&self.paths, &other.paths)
+    }
+
+    /// Share of `self`'s resource paths that `other` has too.
+    pub fn path_containment_in(&self, other: &Assets) -> f64 {
+        if self.paths.is_empty() {
+            return 0.0;
+        }
+        sorted_shared(&self.paths, &other.paths) as f64 / self.paths.len() as f64
+    }
+
+    /// The items of `pick` that both pages have, in order.
+    pub(crate) fn shared<'a>(
+        &'a self,
+        other: &Assets,
+        pick: fn(&Assets) -> &Vec<String>,
+    ) -> Vec<&'a str> {
+        let theirs = pick(other);
+        pick(self)
+            .iter()
+            .filter(|x| theirs.binary_search(x).is_ok())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+static ANALYTICS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(UA-\d{4,10}-\d{1,4}|G-[A-Z0-9]{8,12}|GTM-[A-Z0-9]{4,9}|AW-\d{6,12}|ca-pub-\d{10,20})\b",
+        r#"|fbq\(\s*['"]init['"]\s*,\s*['"](\d{8,20})['"]"#,
+        r"|\bym\(\s*(\d{5,12})\s*,",
+    ))
+    .ok()
+});
+
+fn analytics_ids(text: &str, out: &mut BTreeSet<String>) {
+    let Some(re) = ANALYTICS.as_ref() else { return };
+    for caps in re.captures_iter(text) {
+        if let Some(m) = caps.get(1) {
+            out.insert(m.as_str().to_owned());
+        } else if let Some(m) = caps.get(2) {
+            out.insert(format!("fbq:{}", m.as_str()));
+        } else if let Some(m) = caps.get(3) {
+            out.insert(format!("ym:{}", m.as_str()));
+        }
+    }
+}
+
+static CSS_URL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"url\(\s*['"]?([^'")\s]{1,2048})['"]?\s*\)|@import\s+['"]([^'"]{1,2048})['"]"#)
+        .ok()
+});
+
+fn style_urls(css: &str) -> Vec<String> {
+    let Some(re) = CSS_URL.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(css)
+        .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+        .map(|m| m.as_str().to_owned())
+        .filter(|u| !u.starts_with("data:"))
+        .take(4096)
+        .collect()
+}
+
+/// Splits a URL reference into its host (lower case, `www.` stripped) and its
+/// normalised path. `data:`, `javascript:`, `mailto:` and fragments give neither.
+pub(crate) fn split_url(reference: &str) -> (Option<String>, Option<String>) {
+    let r = reference.trim();
+    let lower = r.get(..r.len().min(16)).unwrap_or("").to_ascii_lowercase();
+    if r.starts_with('#')
+        || ["data:", "javascript:", "mailto:", "tel:", "about:", "blob:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+    {
+        return (None, None);
+    }
+    let absolute = if r.starts_with("//") {
+        Some(format!("https:{r}"))
+    } else if lower.starts_with("http://") || lower.starts_with("https://") {
+        Some(r.to_owned())
+    } else {
+        None
+    };
+    match absolute {
+        Some(abs) => match url::Url::parse(&abs) {
+            Ok(u) => {
+                let host = u.host_str().map(clean_host);
+                (host, Some(normalize_path(u.path())))
+            }
+            Err(_) => (None, None),
+        },
+        None => (None, Some(normalize_path(r))),
+    }
+}
+
+/// Lower case host without a leading `www.`.
+pub(crate) fn clean_host(host: &str) -> String {
+    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    h.strip_prefix("www.").map(str::to_owned).unwrap_or(h)
+}
+
+/// Normalises a path so that the original and a mirrored copy agree: query and
+/// fragment dropped, `./` and `../` dropped, a leading mirrored host directory
+/// (`acme.com/img/x.png`, as HTTrack and `wget -m` lay files out) dropped, lower case.
+pub(crate) fn normalize_path(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let decoded = path.replace("%20", " ");
+    let mut segments: Vec<&str> = decoded
+        .split(['/', '\\'])
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+        .collect();
+    if segments.len() > 1 && segments.first().is_some_and(|s| looks_like_host(s)) {
+        segments.remove(0);
+    }
+    segments.join("/").to_lowercase()
+}
+
+fn looks_like_host(segment: &str) -> bool {
+    let labels: Vec<&str> = segment.split('.').collect();
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && (2..=12).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && !matches!(
+            tld.to_ascii_lowercase().as_str(),
+            "js" | "css"
+                | "png"
+                | "jpg"
+                | "jpeg"
+                | "gif"
+                | "svg"
+                | "ico"
+                | "webp"
+                | "html"
+                | "htm"
+                | "php"
+                | "json"
+                | "xml"
+                | "woff"
+                | "woff2"
+                | "ttf"
+                | "map"
+                | "txt"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_split_and_normalise() {
+        let cases = [
+            (
+                "https://www.Acme.com/img/Logo.png?v=3",
+                Some("acme.com"),
+                Some("img/logo.png"),
+            ),
+            (
+                "//cdn.example.net/a.js",
+                Some("cdn.example.net"),
+                Some("a.js"),
+            ),
+            ("./img/logo.png", None, Some("img/logo.png")),
+            ("../acme.com/img/logo.png", None, Some("img/logo.png")),
+            ("/img/logo.png#x", None, Some("img/logo.png")),
+            ("/js/jquery.min.js", None, Some("js/jquery.min.js")),
+            ("data:image/png;base64,AAAA", None, None),
+            ("javascript:void(0)", None, None),
+            ("#top", None, None),
+        ];
+        for (input, host, path) in cases {
+            let (h, p) = split_url(input);
+            assert_eq!(h.as_deref(), host, "{input}");
+            assert_eq!(p.as_deref(), path, "{input}");
+        }
+    }
+
+    #[test]
+    fn finds_analytics_ids() {
+        let mut ids = BTreeSet::new();
+        analytics_ids(
+            "gtag('config', 'G-AB12CD34EF'); ga('create','UA-123456-7'); \
+             fbq('init', '123456789012'); (function(){})('GTM-ABC123'); x='G-short'",
+            &mut ids,
+        );
+        let want = [
+            "G-AB12CD34EF",
+            "GTM-ABC123",
+            "UA-123456-7",
+            "fbq:123456789012",
+        ];
+        assert_eq!(ids.into_iter().collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn css_urls() {
+        let urls =
+            style_urls("a{background:url('/img/a.png')} @import \"/css/b.css\"; b{x:url(data:xx)}");
+        assert_eq!(urls, vec!["/img/a.png", "/css/b.css"]);
+    }
+}

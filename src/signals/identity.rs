@@ -1,0 +1,231 @@
+//! Who a page says it is: its name, domains, contacts and copyright lines.
+//!
+//! A copy either keeps this identity (impersonation: the brand's name on a domain the
+//! brand does not own) or swaps it (rebrand). The zones where a name appears matter:
+//! a brand in the title, headings or logo is a claim to be that brand; a brand named in
+//! body text or a "powered by" footer is a mention.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::assets::{clean_host, split_url};
+use super::text::truncate;
+use crate::normalize::normalize;
+use crate::parse::Extract;
+
+const ZONE_BYTES: usize = 1024;
+
+/// The identity signal of one page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// `og:site_name` or `application-name`, as written.
+    pub site_name: Option<String>,
+    /// The `<title>` as written (trimmed, at most 256 bytes).
+    pub title: String,
+    /// Domains the page says it lives on: its URL, canonical link, `og:url`, `<base>`.
+    pub own_domains: Vec<String>,
+    /// Holders named in copyright lines (`© 2024 Acme Inc.` gives `Acme Inc.`).
+    pub copyright: Vec<String>,
+    /// E-mail addresses on the page (text and `mailto:`).
+    pub emails: Vec<String>,
+    /// Phone numbers, digits only (text and `tel:`).
+    pub phones: Vec<String>,
+    /// Normalised text of the zones where a page names itself.
+    pub zones: Zones,
+}
+
+/// Normalised text of the places that carry a page's identity, each capped at 1 KiB.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Zones {
+    /// Title, `og:title` and site name.
+    pub title: String,
+    /// `<h1>`–`<h6>` text.
+    pub headings: String,
+    /// Logo and image alt text, `aria-label`s, labels and buttons.
+    pub prominent: String,
+    /// Footer and copyright text.
+    pub footer: String,
+}
+
+static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+").ok()
+});
+static PHONE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\+?\(?\d[\d\s().-]{7,20}\d").ok());
+static COPYRIGHT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:©|&copy;|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?([^\n.|]{2,80})").ok()
+});
+
+impl Identity {
+    pub(crate) fn build(e: &Extract, url: Option<&str>, max_items: usize) -> Identity {
+        let meta = |keys: &[&str]| {
+            e.metas
+                .iter()
+                .find(|(k, v)| keys.contains(&k.as_str()) && !v.trim().is_empty())
+                .map(|(_, v)| v.trim().to_owned())
+        };
+        let site_name = meta(&[
+            "og:site_name",
+            "application-name",
+            "apple-mobile-web-app-title",
+        ]);
+        let og_title = meta(&["og:title", "twitter:title"]).unwrap_or_default();
+        let mut own = BTreeSet::new();
+        let canonical = e
+            .links
+            .iter()
+            .filter(|(rel, _)| rel.split_whitespace().any(|r| r == "canonical"));
+        let candidates = url
+            .map(str::to_owned)
+            .into_iter()
+            .chain(meta(&["og:url"]))
+            .chain(canonical.map(|(_, href)| href.clone()))
+            .chain(e.base_href.clone());
+        for u in candidates {
+            if let (Some(host), _) = split_url(&u) {
+                own.insert(host);
+            }
+        }
+        let visible = format!("{}\n{}", e.body, e.footer);
+        let mut emails = BTreeSet::new();
+        let mut phones = BTreeSet::new();
+        for a in &e.anchors {
+            let lower = a.to_ascii_lowercase();
+            if let Some(addr) = lower.strip_prefix("mailto:") {
+                emails.insert(addr.split('?').next().unwrap_or("").trim().to_owned());
+            } else if let Some(tel) = lower.strip_prefix("tel:") {
+                phones.insert(digits(tel));
+            }
+        }
+        if let Some(re) = EMAIL.as_ref() {
+            emails.extend(
+                re.find_iter(&visible)
+                    .take(max_items)
+                    .map(|m| m.as_str().to_ascii_lowercase()),
+            );
+        }
+        if let Some(re) = PHONE.as_ref() {
+            let found = re
+                .find_iter(&visible)
+                .take(max_items)
+                .map(|m| digits(m.as_str()));
+            phones.extend(found.filter(|d| (8..=15).contains(&d.len())));
+        }
+        let mut copyright = BTreeSet::new();
+        if let Some(re) = COPYRIGHT.as_ref() {
+            for c in re.captures_iter(&visible).take(max_items) {
+                if let Some(holder) = c.get(1) {
+                    let h = clean_holder(holder.as_str());
+                    if h.chars().any(char::is_alphabetic) {
+                        copyright.insert(h);
+                    }
+                }
+            }
+        }
+        emails.retain(|e| !e.is_empty());
+        phones.retain(|p| !p.is_empty());
+        let cap = |s: BTreeSet<String>| s.into_iter().take(max_items).collect::<Vec<_>>();
+        let title_zone = [
+            e.title.as_str(),
+            &og_title,
+            site_name.as_deref().unwrap_or(""),
+        ]
+        .join(" ");
+        Identity {
+            zones: Zones {
+                title: truncate(&normalize(&title_zone), ZONE_BYTES),
+                headings: truncate(&normalize(&e.headings), ZONE_BYTES),
+                prominent: truncate(&normalize(&e.prominent), ZONE_BYTES),
+                footer: truncate(&normalize(&e.footer), ZONE_BYTES),
+            },
+            site_name,
+            title: truncate(e.title.trim(), 256),
+            own_domains: cap(own),
+            copyright: cap(copyright),
+            emails: cap(emails),
+            phones: cap(phones),
+        }
+    }
+
+    /// Names this page gives itself, most telling first: site name, copyright
+    /// holders, then the segments of its title.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.site_name.iter().cloned().collect();
+        names.extend(self.copyright.iter().cloned());
+        names.extend(
+            self.title
+                .split(['|', '-', '–', '—', '·', ':', '»', '•'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+        );
+        names
+    }
+
+    /// Domains of the page's e-mail addresses.
+    pub fn email_domains(&self) -> impl Iterator<Item = String> + '_ {
+        self.emails
+            .iter()
+            .filter_map(|e| e.rsplit_once('@').map(|(_, d)| clean_host(d)))
+    }
+}
+
+fn digits(s: &str) -> String {
+    let plus = if s.trim_start().starts_with('+') {
+        "+"
+    } else {
+        ""
+    };
+    format!(
+        "{plus}{}",
+        s.chars().filter(char::is_ascii_digit).collect::<String>()
+    )
+}
+
+fn clean_holder(raw: &str) -> String {
+    let mut h = raw.trim().trim_end_matches([',', ';', ' ']).to_owned();
+    for stop in ["all rights reserved", "alle rechte", "tous droits"] {
+        if let Some(pos) = h.to_lowercase().find(stop) {
+            h.truncate(pos);
+        }
+    }
+    h.trim().trim_end_matches([',', ';', ' ', '.']).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Limits;
+
+    fn identity(html: &str, url: Option<&str>) -> Identity {
+        let (e, _) = crate::parse::extract(html, &Limits::default(), 16);
+        Identity::build(&e, url, 64)
+    }
+
+    #[test]
+    fn extracts_names_contacts_and_domains() {
+        let id = identity(
+            "<title>Services | Acme Consulting</title><meta property=og:site_name content='Acme'>\
+             <link rel=canonical href='https://www.acme.com/services'>\
+             <p>Write to info@acme.com or call +1 (555) 010-2030.</p>\
+             <a href='mailto:Sales@Acme.com'>mail</a><footer>© 2019–2024 Acme Consulting LLC. All rights reserved.</footer>",
+            Some("https://acme.com/services"),
+        );
+        assert_eq!(id.site_name.as_deref(), Some("Acme"));
+        assert_eq!(id.own_domains, vec!["acme.com"]);
+        assert_eq!(id.emails, vec!["info@acme.com", "sales@acme.com"]);
+        assert_eq!(id.phones, vec!["+15550102030"]);
+        assert_eq!(id.copyright, vec!["Acme Consulting LLC"]);
+        assert_eq!(id.names()[..3], ["Acme", "Acme Consulting LLC", "Services"]);
+        assert!(id.zones.footer.contains("acme consulting llc"));
+    }
+
+    #[test]
+    fn empty_page_has_empty_identity() {
+        let id = identity("", None);
+        assert!(id.names().is_empty() && id.emails.is_empty() && id.own_domains.is_empty());
+    }
+}

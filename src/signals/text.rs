@@ -1,0 +1,100 @@
+//! Visible text: normalised words, word 3-shingles, the title apart.
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::{normalize, words};
+use crate::sketch::{Sketch, SketchBuilder, hash64};
+
+/// Bytes of normalised text kept from the top of the page, where names and logos sit.
+pub(crate) const LEAD_BYTES: usize = 1024;
+
+/// The text signal of one page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    /// Word 3-shingles of the visible text.
+    pub shingles: Sketch,
+    /// Distinct words of the visible text.
+    pub words: Sketch,
+    /// The normalised `<title>`.
+    pub title: String,
+    /// The first [`LEAD_BYTES`] of normalised visible text.
+    pub lead: String,
+}
+
+impl Text {
+    pub(crate) fn build(body: &str, title: &str, k: usize) -> Text {
+        let normalized = normalize(body);
+        let mut shingles = SketchBuilder::new(k);
+        let mut vocabulary = SketchBuilder::new(k);
+        let mut window: [&str; 3] = [""; 3];
+        for (i, word) in words(&normalized).enumerate() {
+            vocabulary.push(hash64(4, word.as_bytes()));
+            window.rotate_left(1);
+            window[2] = word;
+            if i >= 2 {
+                let joined = [window[0], window[1], window[2]].join(" ");
+                shingles.push(hash64(3, joined.as_bytes()));
+            }
+        }
+        Text {
+            shingles: shingles.finish(),
+            words: vocabulary.finish(),
+            title: truncate(&normalize(title), 256),
+            lead: truncate(&normalized, LEAD_BYTES),
+        }
+    }
+
+    /// Jaccard similarity of the two titles' word sets.
+    pub fn title_similarity(&self, other: &Text) -> f64 {
+        let mut a: Vec<&str> = words(&self.title).collect();
+        let mut b: Vec<&str> = words(&other.title).collect();
+        a.sort_unstable();
+        a.dedup();
+        b.sort_unstable();
+        b.dedup();
+        crate::sketch::sorted_jaccard(&a, &b)
+    }
+}
+
+/// Cuts `s` to at most `max` bytes on a character boundary.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_similarity_behaves() {
+        let a = Text::build(
+            "The quick brown fox jumps over the lazy dog near the river bank",
+            "Fox | Acme",
+            64,
+        );
+        let same = Text::build(
+            "THE QUICK brown fox — jumps over the lazy dog, near the river bank!",
+            "fox  acme",
+            64,
+        );
+        let other = Text::build(
+            "Completely different words about accounting and tax services",
+            "Tax",
+            64,
+        );
+        assert_eq!(a.shingles.jaccard(&same.shingles), 1.0);
+        assert_eq!(a.title_similarity(&same), 1.0);
+        assert_eq!(a.shingles.jaccard(&other.shingles), 0.0);
+        assert!(a.words.jaccard(&other.words) < 0.1);
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("héllo", 2), "h");
+        assert_eq!(truncate("abc", 10), "abc");
+    }
+}
