@@ -1,6 +1,11 @@
 //! Criterion benches: fingerprinting beside the bare html5ever parse of the same page,
 //! and page comparison. Each bench asserts a known result so a fast wrong answer fails.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 
@@ -19,8 +24,18 @@ fn page(firm: &str, target: usize) -> String {
          <style>.hero{{background:url('/assets/img/hero.jpg')}}</style></head><body class='home page-template'>\
          <header class='site-header sticky'><nav class='navbar navbar-expand-lg'><ul class='nav'>"
     );
-    for item in ["Home", "About", "Services", "Industries", "Careers", "Contact"] {
-        html += &format!("<li class='nav-item'><a class='nav-link' href='/{}.html'>{item}</a></li>", item.to_lowercase());
+    for item in [
+        "Home",
+        "About",
+        "Services",
+        "Industries",
+        "Careers",
+        "Contact",
+    ] {
+        html += &format!(
+            "<li class='nav-item'><a class='nav-link' href='/{}.html'>{item}</a></li>",
+            item.to_lowercase()
+        );
     }
     html += "</ul></nav></header><main id=content>";
     let sentences = [
@@ -37,7 +52,11 @@ fn page(firm: &str, target: usize) -> String {
              <div class='col-md-6'><h2 class='section-title'>Section {i}: {firm} at work</h2>"
         );
         for j in 0..4 {
-            html += &format!("<p class=lead>{} {}</p>", sentences[(i + j) % 5], sentences[(i * 3 + j) % 5]);
+            html += &format!(
+                "<p class=lead>{} {}</p>",
+                sentences[(i + j) % 5],
+                sentences[(i * 3 + j) % 5]
+            );
         }
         html += &format!(
             "</div><div class='col-md-6'><img class='img-fluid rounded' src='/assets/img/project-{i}.jpg' alt='Project {i}'>\
@@ -82,14 +101,25 @@ fn benches(c: &mut Criterion) {
 
     let legit = PageFingerprint::new(&page_, &limits);
     let copy_html = page("Volantis", 100_000);
-    let copy = PageFingerprint::new(&Page::from_html(copy_html, Some("https://volantis.example/")), &limits);
-    let (legit_site, copy_site) = (SiteFingerprint::from_pages(vec![legit]), SiteFingerprint::from_pages(vec![copy]));
+    let copy = PageFingerprint::new(
+        &Page::from_html(copy_html, Some("https://volantis.example/")),
+        &limits,
+    );
+    let (legit_site, copy_site) = (
+        SiteFingerprint::from_pages(vec![legit]),
+        SiteFingerprint::from_pages(vec![copy]),
+    );
     let brand = Brand::new("Acme", ["acme.com"]);
     let config = Config::default();
     let mut group = c.benchmark_group("compare");
     group.bench_function("page_pair_with_evidence", |b| {
         b.iter(|| {
-            let r = compare(black_box(&legit_site), black_box(&copy_site), Some(&brand), &config);
+            let r = compare(
+                black_box(&legit_site),
+                black_box(&copy_site),
+                Some(&brand),
+                &config,
+            );
             assert_eq!(r.verdict, Verdict::Rebrand);
             r
         })

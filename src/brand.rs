@@ -262,7 +262,8 @@ pub struct Presence {
     pub resources: f64,
     /// The page names itself (site name, copyright) as someone other than the brand.
     pub other_name: f64,
-    /// The page's own URL is on a brand domain: the brand's own page.
+    /// The URL the page was found at is on a brand domain: the brand's own page.
+    /// (Declared canonical or `og:url` domains never count: a copy can keep them.)
     pub owned: f64,
 }
 
@@ -290,10 +291,19 @@ impl Presence {
             prominent,
             lead: has(&page.text.lead),
             footer,
-            links: a.link_hosts.iter().any(host_hit) as u8 as f64,
+            // A page declaring a brand domain as its own (canonical, og:url) while found
+            // elsewhere points back at the brand like a link does.
+            links: (a.link_hosts.iter().any(host_hit)
+                || page.identity.own_domains.iter().any(host_hit)) as u8 as f64,
             resources: (a.hosts.iter().any(host_hit)) as u8 as f64,
             other_name: named_other as u8 as f64,
-            owned: page.identity.own_domains.iter().any(|d| brand.owns(d)) as u8 as f64,
+            // Only where the page was really found counts: what it declares is the
+            // attacker's to write.
+            owned: page
+                .url
+                .as_deref()
+                .and_then(|u| crate::signals::assets::split_url(u).0)
+                .is_some_and(|h| brand.owns(&h)) as u8 as f64,
         }
     }
 

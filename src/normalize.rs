@@ -7,16 +7,35 @@ use unicode_normalization::UnicodeNormalization;
 ///
 /// Confusables are folded so that `Раураl` (Cyrillic Р, а) reads as `paypal`.
 pub(crate) fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    use unicode_normalization::{IsNormalized, is_nfkc_quick};
+    // NFKC leaves ASCII as it is, and most real text is already NFKC: skip the costly
+    // decomposition when a quick check proves it would change nothing.
+    if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold(text.chars())
+    } else {
+        fold(text.nfkc())
+    }
+}
+
+fn fold(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
     let mut space = true;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        let c = fold_confusable(c);
+    let mut push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             out.push(c);
             space = false;
         } else if !space {
             out.push(' ');
             space = true;
+        }
+    };
+    for c in chars {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase(), &mut out);
+        } else {
+            for lower in c.to_lowercase() {
+                push(fold_confusable(lower), &mut out);
+            }
         }
     }
     if out.ends_with(' ') {

@@ -66,6 +66,7 @@ pub(crate) struct Streamed {
 
 struct Open {
     name: LocalName,
+    hash: u64,
     flags: u8,
 }
 
@@ -230,6 +231,14 @@ fn implied_close(new: &LocalName, top: &LocalName) -> bool {
     }
 }
 
+fn hash_u64s(domain: u64, values: &[u64; 4]) -> u64 {
+    let mut bytes = [0u8; 32];
+    for (chunk, v) in bytes.chunks_exact_mut(8).zip(values) {
+        chunk.copy_from_slice(&v.to_le_bytes());
+    }
+    hash64(domain, &bytes)
+}
+
 fn push_bounded(s: &mut String, text: &str, cap: usize) -> bool {
     if s.len() >= cap {
         return false;
@@ -273,7 +282,7 @@ impl State<'_> {
                 break;
             }
         }
-        self.structure(&name);
+        let hash = self.structure(&name);
         let mut flags = self.flags() | self.element_flags(&name, attrs);
         if attrs.len() > self.limits.max_attrs_per_tag {
             self.out.truncated = true;
@@ -314,7 +323,7 @@ impl State<'_> {
             self.overflow += 1;
             self.out.truncated = true;
         } else {
-            self.stack.push(Open { name, flags });
+            self.stack.push(Open { name, hash, flags });
         }
         TokenSinkResult::Continue
     }
@@ -345,22 +354,19 @@ impl State<'_> {
         flags
     }
 
-    fn structure(&mut self, name: &LocalName) {
+    /// Feeds the structure sketch; returns the tag's hash for the stack.
+    fn structure(&mut self, name: &LocalName) -> u64 {
         let tag = hash64(0, name.as_bytes());
         // Tag path: the element under its three nearest ancestors.
-        let mut path = tag;
-        for open in self.stack.iter().rev().take(3) {
-            path = hash64(path, open.name.as_bytes());
+        let mut path = [tag, 0, 0, 0];
+        for (slot, open) in path.iter_mut().skip(1).zip(self.stack.iter().rev()) {
+            *slot = open.hash;
         }
-        self.streamed.structure.push(path);
+        self.streamed.structure.push(hash_u64s(1, &path));
         // Tag 4-gram in document order.
-        self.recent.rotate_left(1);
-        self.recent[3] = tag;
-        let mut gram = 0x5eed;
-        for t in self.recent {
-            gram = hash64(gram, &t.to_le_bytes());
-        }
-        self.streamed.structure.push(gram);
+        self.recent = [self.recent[1], self.recent[2], self.recent[3], tag];
+        self.streamed.structure.push(hash_u64s(2, &self.recent));
+        tag
     }
 
     fn attributes(&mut self, name: &LocalName, attrs: &[html5ever::Attribute], flags: u8) {

@@ -83,6 +83,8 @@ pub(crate) struct SketchBuilder {
     buf: Vec<u32>,
     /// Distinct items known so far when no compaction has dropped any.
     exact: bool,
+    /// Once the sketch is full, hashes above this cannot enter it.
+    cutoff: u32,
 }
 
 impl SketchBuilder {
@@ -91,12 +93,17 @@ impl SketchBuilder {
             k: k.max(1),
             buf: Vec::new(),
             exact: true,
+            cutoff: u32::MAX,
         }
     }
 
     pub(crate) fn push(&mut self, hash: u64) {
-        self.buf.push((hash >> 32) as u32);
-        if self.buf.len() >= self.k * 16 {
+        let h = (hash >> 32) as u32;
+        if h > self.cutoff {
+            return;
+        }
+        self.buf.push(h);
+        if self.buf.len() >= self.k * 4 {
             self.compact();
         }
     }
@@ -108,6 +115,7 @@ impl SketchBuilder {
             self.exact = false;
             // Keep one extra so the size estimate below has the (k+1)-th value.
             self.buf.truncate(self.k + 1);
+            self.cutoff = self.buf.last().copied().unwrap_or(u32::MAX);
         }
     }
 

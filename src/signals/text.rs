@@ -26,14 +26,13 @@ impl Text {
         let normalized = normalize(body);
         let mut shingles = SketchBuilder::new(k);
         let mut vocabulary = SketchBuilder::new(k);
-        let mut window: [&str; 3] = [""; 3];
+        let mut window = [0u64; 3];
         for (i, word) in words(&normalized).enumerate() {
-            vocabulary.push(hash64(4, word.as_bytes()));
-            window.rotate_left(1);
-            window[2] = word;
+            let h = hash64(4, word.as_bytes());
+            vocabulary.push(h);
+            window = [window[1], window[2], h];
             if i >= 2 {
-                let joined = [window[0], window[1], window[2]].join(" ");
-                shingles.push(hash64(3, joined.as_bytes()));
+                shingles.push(hash_words(&window));
             }
         }
         Text {
@@ -54,6 +53,15 @@ impl Text {
         b.dedup();
         crate::sketch::sorted_jaccard(&a, &b)
     }
+}
+
+/// The hash of a word 3-shingle, from its words' hashes.
+fn hash_words(words: &[u64; 3]) -> u64 {
+    let mut bytes = [0u8; 24];
+    for (chunk, w) in bytes.chunks_exact_mut(8).zip(words) {
+        chunk.copy_from_slice(&w.to_le_bytes());
+    }
+    hash64(3, &bytes)
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary.
