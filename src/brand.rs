@@ -258,9 +258,11 @@ pub struct Presence {
     pub footer: f64,
     /// Links to a brand domain.
     pub links: f64,
-    /// Loads resources from, or posts forms to, a brand domain.
+    /// Loads resources from, or posts forms to, a brand domain, or names resource
+    /// files after the brand.
     pub resources: f64,
-    /// The page names itself (site name, copyright) as someone other than the brand.
+    /// The page names itself as someone other than the brand: by its site name, or by
+    /// its copyright lines when it does not claim the brand in its title or headings.
     pub other_name: f64,
     /// The URL the page was found at is on a brand domain: the brand's own page.
     /// (Declared canonical or `og:url` domains never count: a copy can keep them.)
@@ -273,21 +275,26 @@ impl Presence {
         let phrases = brand.phrases();
         let has = |text: &str| phrases.iter().any(|p| contains_phrase(text, p)) as u8 as f64;
         let z = &page.identity.zones;
-        let host_hit = |h: &String| brand.owns(h);
+        // A host is the brand's when the brand owns it, or when one of its labels is the
+        // brand's name written as one word (`www.acme.com`, `acme.example.net`).
+        let compact: Vec<String> = phrases.iter().map(|p| p.replace(' ', "")).collect();
+        let host_hit = |h: &String| {
+            brand.owns(h) || h.split('.').any(|label| compact.iter().any(|c| c == label))
+        };
         let a = &page.assets;
-        let own_names: Vec<String> = page
-            .identity
-            .site_name
-            .iter()
-            .chain(page.identity.copyright.iter())
-            .map(|n| normalize(n))
-            .collect();
-        let named_other = !own_names.is_empty() && own_names.iter().all(|n| has(n) == 0.0);
+        let other = |names: &mut dyn Iterator<Item = &String>| {
+            let names: Vec<String> = names.map(|n| normalize(n)).collect();
+            !names.is_empty() && names.iter().all(|n| has(n) == 0.0)
+        };
+        let site_name_other = other(&mut page.identity.site_name.iter());
+        let copyright_other = other(&mut page.identity.copyright.iter());
+        let title = has(&z.title);
         let footer =
             has(&z.footer).max(page.identity.email_domains().any(|d| brand.owns(&d)) as u8 as f64);
         let prominent = has(&z.headings).max(has(&z.prominent));
+        let named_in_paths = a.paths.iter().any(|p| has(&normalize(p)) > 0.0);
         Presence {
-            title: has(&z.title),
+            title,
             prominent,
             lead: has(&page.text.lead),
             footer,
@@ -295,8 +302,13 @@ impl Presence {
             // elsewhere points back at the brand like a link does.
             links: (a.link_hosts.iter().any(host_hit)
                 || page.identity.own_domains.iter().any(host_hit)) as u8 as f64,
-            resources: (a.hosts.iter().any(host_hit)) as u8 as f64,
-            other_name: named_other as u8 as f64,
+            resources: (a.hosts.iter().any(host_hit) || named_in_paths) as u8 as f64,
+            // A site name is a deliberate claim to be someone else. A copyright line
+            // counts only when the page does not claim the brand where pages name
+            // themselves: a kit keeping the brand's title with a stray copyright line
+            // is still claiming the brand.
+            other_name: (site_name_other || (copyright_other && title == 0.0 && prominent == 0.0))
+                as u8 as f64,
             // Only where the page was really found counts: what it declares is the
             // attacker's to write.
             owned: page

@@ -115,8 +115,9 @@ fn score_pair(l: &PageFingerprint, s: &PageFingerprint, presence: Presence) -> (
 /// Compares a suspect site with a legitimate one.
 ///
 /// Each suspect page is scored against every legitimate page; the site's score is its
-/// best page pair's. `brand` states who the legitimate site is; `None` infers it from
-/// the legitimate pages ([`Brand::infer`]). A suspect on one of the brand's domains
+/// best page pair's. `brand` states who the legitimate site is; `None`, or a brand with
+/// no name or no domains, has the missing parts inferred from the legitimate pages
+/// ([`Brand::infer`]). A suspect on one of the brand's domains
 /// scores 0: a brand does not copy itself.
 ///
 /// ```
@@ -135,7 +136,26 @@ pub fn compare(
     brand: Option<&Brand>,
     config: &Config,
 ) -> Comparison {
-    let brand = brand.cloned().unwrap_or_else(|| Brand::infer(legit));
+    // What the caller leaves out of the identity is read off the legitimate site.
+    let brand = match brand {
+        Some(b) if !b.domains.is_empty() && !b.name.is_empty() => b.clone(),
+        given => {
+            let inferred = Brand::infer(legit);
+            let given = given.cloned().unwrap_or_default();
+            Brand {
+                name: if given.name.is_empty() {
+                    inferred.name
+                } else {
+                    given.name
+                },
+                domains: if given.domains.is_empty() {
+                    inferred.domains
+                } else {
+                    given.domains
+                },
+            }
+        }
+    };
     let mut best: Option<PairScore> = None;
     let mut pages_matched = 0;
     for (si, s) in suspect.pages.iter().enumerate() {

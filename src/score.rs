@@ -22,7 +22,7 @@ pub const FEATURE_NAMES: [&str; 18] = [
     "asset_containment",
     "hosts",
     "analytics",
-    "login_forms",
+    "asks_password",
     "brand_in_title",
     "brand_prominent",
     "brand_in_lead",
@@ -58,8 +58,8 @@ pub struct Signals {
     pub hosts: f64,
     /// Analytics / tag IDs both pages carry.
     pub analytics_shared: u32,
-    /// Both pages have a password field (login pages are what phishing copies).
-    pub login_forms: bool,
+    /// The suspect asks for a password: credential harvesting is what phishing is for.
+    pub asks_password: bool,
     /// Where the suspect shows the brand.
     pub identity: Presence,
 }
@@ -83,7 +83,7 @@ impl Signals {
             hosts: crate::sketch::sorted_jaccard(&l.assets.hosts, &s.assets.hosts),
             analytics_shared: crate::sketch::sorted_shared(&l.assets.analytics, &s.assets.analytics)
                 as u32,
-            login_forms: l.forms.passwords > 0 && s.forms.passwords > 0,
+            asks_password: s.forms.passwords > 0,
             identity,
         }
     }
@@ -102,7 +102,7 @@ impl Signals {
             self.asset_containment,
             self.hosts,
             f64::from(self.analytics_shared.min(1)),
-            f64::from(u8::from(self.login_forms)),
+            f64::from(u8::from(self.asks_password)),
             p.title,
             p.prominent,
             p.lead,
@@ -132,12 +132,31 @@ impl Model {
 }
 
 /// The fitted model (see the module docs for how it is made).
+// fitted on 716 train pairs, reported on 588 held-out pairs (split by legit site)
+// held-out: ROC AUC 1.0000, TPR@1% 1.0000; at the threshold: recall 1.0000, FPR 0.0050
 pub const MODEL: Model = Model {
-    bias: -6.0,
+    bias: -3.5114,
     weights: [
-        1.0, 1.0, 4.0, 3.0, 1.5, 1.0, 2.0, 1.5, 0.5, 2.0, 0.5, 3.0, 2.0, 1.0, 0.5, 1.5, 0.5, -1.0,
+        0.0094,  // structure
+        -0.3645, // style
+        1.9099,  // text
+        1.8664,  // text_containment
+        1.5177,  // words
+        0.4874,  // title
+        1.0794,  // asset_paths
+        0.9233,  // asset_containment
+        0.4634,  // hosts
+        0.0182,  // analytics
+        -0.2240, // asks_password
+        1.0007,  // brand_in_title
+        0.9906,  // brand_prominent
+        0.8537,  // brand_in_lead
+        0.0183,  // brand_in_footer
+        0.8378,  // links_to_brand
+        0.4944,  // brand_resources
+        -1.6097, // other_name
     ],
 };
 
-/// Default decision threshold on the score.
-pub const THRESHOLD: f64 = 0.5;
+/// Default decision threshold (train-split FPR at most 0.5%).
+pub const THRESHOLD: f64 = 0.5202;

@@ -8,6 +8,7 @@
 mod baselines;
 mod fit;
 mod metrics;
+pub mod operators;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

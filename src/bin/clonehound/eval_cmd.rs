@@ -166,7 +166,7 @@ fn rows(scores: &[PairScores], train: bool) -> Vec<([f64; N_FEATURES], bool)> {
 fn fit(report: &EvalReport) {
     let train = rows(&report.scores, true);
     let test = rows(&report.scores, false);
-    let model = fit_logistic(&train, 1e-3, 20_000);
+    let model = fit_logistic(&train, 1e-2, 20_000);
     let evaluate = |set: &[([f64; N_FEATURES], bool)], m: &Model| {
         let scored: Vec<(f64, bool)> = set.iter().map(|(x, y)| (m.score(x), *y)).collect();
         scored
