@@ -479,7 +479,7 @@ fn main() {
                 );
             } else if fa.industry.key == fb.industry.key && nrng.chance(0.7) {
                 c.pair(fa, &fb.id, "distinct", "same-industry");
-            } else if nrng.chance(0.12) {
+            } else if nrng.chance(0.2) {
                 c.pair(fa, &fb.id, "distinct", "unrelated");
             }
         }
@@ -490,7 +490,7 @@ fn main() {
             .iter()
             .filter(|g| g.id != orig.id && (*phishing || g.layout == orig.layout))
             .collect();
-        let picks = if *phishing { 3 } else { 1 };
+        let picks = if *phishing { 4 } else { 1 };
         for _ in 0..picks {
             if let Some(other) = nrng.pick(&others) {
                 let kind = if *phishing {

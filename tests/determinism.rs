@@ -1,0 +1,77 @@
+//! Fingerprints are stored and exchanged: byte-identical across runs, thread counts
+//! and machines, and refused clearly when from another format version.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::path::Path;
+
+use clonehound::{Error, FORMAT_VERSION, Limits, PageFingerprint, SiteFingerprint};
+
+const SITE: &str = "corpus/sites/kestrel-software";
+const FIXTURE: &str = "tests/fixtures/v1/kestrel-software.json";
+
+fn fingerprint_with_threads(threads: usize) -> String {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        SiteFingerprint::from_path(SITE, &Limits::default())
+            .unwrap()
+            .to_json()
+            .unwrap()
+    })
+}
+
+#[test]
+fn identical_across_runs_and_thread_counts() {
+    let one = fingerprint_with_threads(1);
+    assert_eq!(one, fingerprint_with_threads(2));
+    assert_eq!(one, fingerprint_with_threads(2));
+    assert_eq!(
+        SiteFingerprint::from_json(&one).unwrap().to_json().unwrap(),
+        one
+    );
+}
+
+/// The committed fixture was written by this code on x86_64 Linux; any machine must
+/// produce the same bytes (fixed-seed xxh3, sorted lists, no RandomState). To
+/// regenerate after a deliberate format change: `CLONEHOUND_BLESS=1 cargo test`.
+#[test]
+fn identical_to_the_committed_fixture() {
+    let now = fingerprint_with_threads(2);
+    if std::env::var_os("CLONEHOUND_BLESS").is_some() {
+        std::fs::create_dir_all(Path::new(FIXTURE).parent().unwrap()).unwrap();
+        std::fs::write(FIXTURE, &now).unwrap();
+    }
+    let fixture = std::fs::read_to_string(FIXTURE).unwrap();
+    assert_eq!(
+        now, fixture,
+        "fingerprints changed: bump FORMAT_VERSION and keep the old fixture"
+    );
+}
+
+#[test]
+fn other_versions_are_refused_with_a_clear_error() {
+    let fixture = std::fs::read_to_string("tests/fixtures/v0/page.json").unwrap();
+    match PageFingerprint::from_json(&fixture) {
+        Err(Error::Format {
+            found: 0,
+            supported,
+        }) => assert_eq!(supported, FORMAT_VERSION),
+        other => panic!("expected a format error, got {other:?}"),
+    }
+    let future =
+        std::fs::read_to_string(FIXTURE)
+            .unwrap()
+            .replacen("\"version\":1", "\"version\":2", 1);
+    assert!(matches!(
+        SiteFingerprint::from_json(&future),
+        Err(Error::Format { found: 2, .. })
+    ));
+}
