@@ -9,7 +9,9 @@
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 
-use clonehound::{Brand, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict, compare};
+use clonehound::{
+    Brand, Config, Limits, Page, PageFingerprint, Signals, SiteFingerprint, Verdict, compare,
+};
 
 /// A real-world-shaped page of about `target` bytes: a head full of metadata, scripts
 /// and stylesheets; nested layout blocks with utility classes; navigation, article text,
@@ -112,7 +114,24 @@ fn benches(c: &mut Criterion) {
     let brand = Brand::new("Acme", ["acme.com"]);
     let config = Config::default();
     let mut group = c.benchmark_group("compare");
-    group.bench_function("page_pair_with_evidence", |b| {
+    let (l, s) = (&legit_site.pages[0], &copy_site.pages[0]);
+    let presence = brand.presence(s);
+    group.bench_function("page_pair_signals_and_score", |b| {
+        b.iter(|| {
+            let signals = Signals::between(black_box(l), black_box(s), presence);
+            let score = signals.score();
+            assert!(score > 0.5 && signals.text > 0.5);
+            score
+        })
+    });
+    group.bench_function("brand_presence_on_a_page", |b| {
+        b.iter(|| {
+            let p = brand.presence(black_box(s));
+            assert!(p.other_name > 0.0);
+            p
+        })
+    });
+    group.bench_function("site_compare_with_evidence", |b| {
         b.iter(|| {
             let r = compare(
                 black_box(&legit_site),
@@ -127,5 +146,61 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(name = group; config = Criterion::default().sample_size(30); targets = benches);
+/// Real saved pages from `../shared/real-pages` (50–300 KB each, at most 24), when present.
+fn real_pages() -> Vec<String> {
+    let Ok(dirs) = std::fs::read_dir("../shared/real-pages/sites") else {
+        return Vec::new();
+    };
+    let mut paths: Vec<_> = dirs
+        .flatten()
+        .map(|d| d.path().join("index.html"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter(|b| (50_000..300_000).contains(&b.len()))
+        .take(24)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .collect()
+}
+
+fn real(c: &mut Criterion) {
+    let pages = real_pages();
+    if pages.is_empty() {
+        eprintln!("real_pages: ../shared/real-pages absent, skipped");
+        return;
+    }
+    let limits = Limits::default();
+    let bytes: usize = pages.iter().map(String::len).sum();
+    let inputs: Vec<Page> = pages
+        .iter()
+        .map(|h| Page::from_html(h.clone(), None))
+        .collect();
+    let mut group = c.benchmark_group(format!("real_pages_{}_of_{}_bytes", pages.len(), bytes));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("html5ever_tree_parse (scraper)", |b| {
+        b.iter(|| {
+            let nodes: usize = pages
+                .iter()
+                .map(|h| scraper::Html::parse_document(h).tree.nodes().count())
+                .sum();
+            assert!(nodes > pages.len() * 100);
+            nodes
+        })
+    });
+    group.bench_function("fingerprint", |b| {
+        b.iter(|| {
+            let fps: Vec<PageFingerprint> = inputs
+                .iter()
+                .map(|p| PageFingerprint::new(p, &limits))
+                .collect();
+            assert!(fps.iter().all(|f| !f.structure.is_empty()));
+            fps
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(name = group; config = Criterion::default().sample_size(30); targets = benches, real);
 criterion_main!(group);

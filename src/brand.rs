@@ -102,6 +102,19 @@ impl Brand {
             .any(|d| !d.is_empty() && (host == *d || host.ends_with(&format!(".{d}"))))
     }
 
+    /// Where `page` shows this brand. To check many pages, [`crate::compare`] prepares
+    /// the brand once; this is the one-page convenience.
+    ///
+    /// ```
+    /// use clonehound::{Brand, Limits, Page, PageFingerprint};
+    /// let page = Page::from_html("<title>Sign in | Acme</title>", Some("https://acme-login.example/"));
+    /// let presence = Brand::new("Acme", ["acme.com"]).presence(&PageFingerprint::new(&page, &Limits::default()));
+    /// assert!(presence.claims_brand() && presence.owned == 0.0);
+    /// ```
+    pub fn presence(&self, page: &PageFingerprint) -> Presence {
+        Presence::of(&Matcher::new(self.clone()), page)
+    }
+
     /// Reads the brand's identity off its own site: the name most of its pages' site
     /// names, copyright lines, titles and domains agree on, and the domains the pages
     /// say they live on.
@@ -245,6 +258,30 @@ pub(crate) fn contains_phrase(text: &str, phrase: &str) -> bool {
     false
 }
 
+/// A brand prepared for matching: its phrases computed once for many pages.
+pub(crate) struct Matcher {
+    pub brand: Brand,
+    phrases: Vec<String>,
+    compact: Vec<String>,
+}
+
+impl Matcher {
+    pub(crate) fn new(brand: Brand) -> Matcher {
+        let phrases = brand.phrases();
+        let compact = phrases.iter().map(|p| p.replace(' ', "")).collect();
+        Matcher {
+            brand,
+            phrases,
+            compact,
+        }
+    }
+
+    /// True when normalised `text` names the brand.
+    fn names(&self, text: &str) -> bool {
+        self.phrases.iter().any(|p| contains_phrase(text, p))
+    }
+}
+
 /// Where a suspect page shows a brand, each in [0, 1].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Presence {
@@ -270,16 +307,17 @@ pub struct Presence {
 }
 
 impl Presence {
-    /// Where `page` shows `brand`.
-    pub(crate) fn of(brand: &Brand, page: &PageFingerprint) -> Presence {
-        let phrases = brand.phrases();
-        let has = |text: &str| phrases.iter().any(|p| contains_phrase(text, p)) as u8 as f64;
+    /// Where `page` shows the brand `m` was prepared for.
+    pub(crate) fn of(m: &Matcher, page: &PageFingerprint) -> Presence {
+        let brand = &m.brand;
+        let has = |text: &str| m.names(text) as u8 as f64;
         let z = &page.identity.zones;
         // A host is the brand's when the brand owns it, or when one of its labels is the
         // brand's name written as one word (`www.acme.com`, `acme.example.net`).
-        let compact: Vec<String> = phrases.iter().map(|p| p.replace(' ', "")).collect();
         let host_hit = |h: &String| {
-            brand.owns(h) || h.split('.').any(|label| compact.iter().any(|c| c == label))
+            brand.owns(h)
+                || h.split('.')
+                    .any(|label| m.compact.iter().any(|c| c == label))
         };
         let a = &page.assets;
         let other = |names: &mut dyn Iterator<Item = &String>| {
@@ -292,7 +330,14 @@ impl Presence {
         let footer =
             has(&z.footer).max(page.identity.email_domains().any(|d| brand.owns(&d)) as u8 as f64);
         let prominent = has(&z.headings).max(has(&z.prominent));
-        let named_in_paths = a.paths.iter().any(|p| has(&normalize(p)) > 0.0);
+        // Paths are lower-case ASCII already: words split on anything else.
+        let named_in_paths = a.paths.iter().any(|p| {
+            let words: String = p
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect();
+            m.names(&words)
+        });
         Presence {
             title,
             prominent,

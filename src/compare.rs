@@ -3,9 +3,9 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::brand::{Brand, Presence};
+use crate::brand::{Brand, Matcher, Presence};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
-use crate::score::{MODEL, Signals, THRESHOLD};
+use crate::score::{Signals, THRESHOLD};
 
 /// What kind of copy a suspect is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,11 +105,8 @@ struct PairScore {
 }
 
 fn score_pair(l: &PageFingerprint, s: &PageFingerprint, presence: Presence) -> (f64, Signals) {
-    let signals = Signals::of(l, s, presence);
-    if presence.owned > 0.0 {
-        return (0.0, signals);
-    }
-    (MODEL.score(&signals.features()), signals)
+    let signals = Signals::between(l, s, presence);
+    (signals.score(), signals)
 }
 
 /// Compares a suspect site with a legitimate one.
@@ -156,10 +153,11 @@ pub fn compare(
             }
         }
     };
+    let matcher = Matcher::new(brand);
     let mut best: Option<PairScore> = None;
     let mut pages_matched = 0;
     for (si, s) in suspect.pages.iter().enumerate() {
-        let presence = Presence::of(&brand, s);
+        let presence = Presence::of(&matcher, s);
         let mut page_best: Option<PairScore> = None;
         for (li, l) in legit.pages.iter().enumerate() {
             let (score, signals) = score_pair(l, s, presence);
@@ -179,6 +177,7 @@ pub fn compare(
             }
         }
     }
+    let brand = matcher.brand;
     let Some(best) = best else {
         return Comparison {
             score: 0.0,

@@ -56,7 +56,12 @@ pub(crate) fn explain(
         push(
             &mut out,
             "assets",
-            format!("{} asset paths shared: {}", paths.len(), list(&paths, 5)),
+            format!(
+                "{} asset path{} shared: {}",
+                paths.len(),
+                if paths.len() == 1 { "" } else { "s" },
+                list(&paths, 5)
+            ),
         );
     }
     let actions = suspect.assets.shared(&legit.assets, |a| &a.form_actions);

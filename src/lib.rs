@@ -23,11 +23,14 @@
 //! use clonehound::{compare, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict};
 //! let site = |html: &str, url: &str| SiteFingerprint::from_pages(vec![
 //!     PageFingerprint::new(&Page::from_html(html, Some(url)), &Limits::default())]);
-//! let text = "<p>Acme has built bridges, tunnels and harbours across three continents since 1952, \
-//!     with a team of four hundred engineers who plan, design and deliver every project.</p>";
-//! let legit = site(&format!("<title>Acme</title>{text}<footer>© 2024 Acme Ltd</footer>"), "https://acme.com/");
+//! let body = "<link rel=stylesheet href=/css/site.css><img src=/img/quay-1952.jpg>\
+//!     <p>Acme has built bridges, tunnels and harbours across three continents since 1952, \
+//!     with a team of four hundred engineers who plan, design and deliver every project.</p>\
+//!     <p>Our divers inspect every quay we built, every year, and publish what they find.</p>\
+//!     <img src=/img/team.jpg><p>Apprentices learn beside our most senior engineers.</p>";
+//! let legit = site(&format!("<title>Acme</title>{body}<footer>© 2024 Acme Ltd</footer>"), "https://acme.com/");
 //! let copy = site(&format!("<title>Volantis</title>{}<footer>© 2024 Volantis Ltd</footer>",
-//!     text.replace("Acme", "Volantis")), "https://volantis.example/");
+//!     body.replace("Acme", "Volantis")), "https://volantis.example/");
 //! let result = compare(&legit, &copy, None, &Config::default());
 //! assert_eq!(result.verdict, Verdict::Rebrand);
 //! Ok::<(), clonehound::Error>(())
@@ -62,3 +65,8 @@ pub use input::{Page, Site};
 pub use limits::Limits;
 pub use score::{FEATURE_NAMES, MODEL, Model, N_FEATURES, Signals, THRESHOLD};
 pub use sketch::Sketch;
+
+/// The README's examples, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

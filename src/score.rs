@@ -65,7 +65,19 @@ pub struct Signals {
 }
 
 impl Signals {
-    pub(crate) fn of(
+    /// The signals of one (legitimate page, suspect page) pair, given where the suspect
+    /// shows the brand ([`crate::Brand::presence`]). This is the per-pair work of a scan.
+    ///
+    /// ```
+    /// use clonehound::{Brand, Limits, Page, PageFingerprint, Signals};
+    /// let fp = |h: &str, u: &str| PageFingerprint::new(&Page::from_html(h, Some(u)), &Limits::default());
+    /// let legit = fp("<title>Acme</title><p>We build harbour walls and quays.</p>", "https://acme.com/");
+    /// let copy = fp("<title>Acme</title><p>We build harbour walls and quays.</p>", "https://acme.example/");
+    /// let signals = Signals::between(&legit, &copy, Brand::new("Acme", ["acme.com"]).presence(&copy));
+    /// assert_eq!(signals.text, 1.0);
+    /// assert!(signals.score() > 0.5);
+    /// ```
+    pub fn between(
         legit: &PageFingerprint,
         suspect: &PageFingerprint,
         identity: Presence,
@@ -86,6 +98,14 @@ impl Signals {
             asks_password: s.forms.passwords > 0,
             identity,
         }
+    }
+
+    /// The calibrated score of these signals with [`MODEL`]; 0 for the brand's own page.
+    pub fn score(&self) -> f64 {
+        if self.identity.owned > 0.0 {
+            return 0.0;
+        }
+        MODEL.score(&self.features())
     }
 
     /// The model's input vector.

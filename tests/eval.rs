@@ -96,3 +96,20 @@ fn real_pages_meet_their_floors_when_present() {
         assert!(given.roc_auc > method(&report, baseline).roc_auc);
     }
 }
+
+#[test]
+fn synthetic_copies_of_real_pages_are_found_when_present() {
+    let dir = Path::new("../shared/real-pages");
+    if !dir.join("sources.tsv").exists() {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let report = clonehound::eval::evaluate_synthetic(dir, &Config::default(), 80, 4).unwrap();
+    let ours = method(&report, "clonehound (brand given)");
+    assert!(ours.positives >= 80 * 7, "{} copies", ours.positives);
+    assert!(ours.roc_auc >= 0.99, "ROC AUC {:.3}", ours.roc_auc);
+    for (kind, recall) in &ours.recall_by_kind {
+        assert!(*recall >= 0.85, "{kind}: recall {recall:.3} on real markup");
+    }
+    assert!(ours.fp_by_kind["real-other-brand"] <= 0.01);
+}

@@ -9,6 +9,7 @@ mod baselines;
 mod fit;
 mod metrics;
 pub mod operators;
+mod synthetic;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use baselines::{Digests, normalize_html};
 pub use fit::fit_logistic;
 pub use metrics::{pr_auc, roc_auc, tpr_at_fpr};
+pub use synthetic::{KINDS as SYNTHETIC_KINDS, synthetic_pairs};
 
 use crate::{Brand, Config, Error, Result, Site, SiteFingerprint, compare};
 
@@ -317,11 +319,34 @@ pub struct EvalReport {
 pub fn evaluate(dir: &Path, config: &Config, with_attribution: bool) -> Result<EvalReport> {
     let pairs = read_pairs(dir)?;
     let sites = load_sites(dir, &pairs, config);
+    Ok(report(dir, pairs, &sites, config, with_attribution))
+}
+
+/// Evaluates synthetic copies of the real legitimate pages a `sources.tsv` in `dir`
+/// lists (see [`synthetic_pairs`]): at most `max_pages` pages, each against
+/// `negatives` pages of other brands.
+pub fn evaluate_synthetic(
+    dir: &Path,
+    config: &Config,
+    max_pages: usize,
+    negatives: usize,
+) -> Result<EvalReport> {
+    let (pairs, sites) = synthetic_pairs(dir, config, max_pages, negatives)?;
+    Ok(report(dir, pairs, &sites, config, false))
+}
+
+fn report(
+    dir: &Path,
+    pairs: Vec<PairSpec>,
+    sites: &BTreeMap<String, Result<LoadedSite>>,
+    config: &Config,
+    with_attribution: bool,
+) -> EvalReport {
     let errors = sites
         .iter()
         .filter_map(|(p, r)| r.as_ref().err().map(|e| format!("{p}: {e}")))
         .collect();
-    let scores = score_pairs(&pairs, &sites, config);
+    let scores = score_pairs(&pairs, sites, config);
     let methods: [Method; 4] = [
         ("clonehound (brand given)", |s| s.clonehound, true),
         (
@@ -361,12 +386,12 @@ pub fn evaluate(dir: &Path, config: &Config, with_attribution: bool) -> Result<E
         };
         let scorers: [SiteScorer; 4] = [&ours, &ours_inferred, &ssdeep, &tlsh];
         for (report, scorer) in headline.iter_mut().zip(scorers) {
-            let (t1, t3) = attribution(&pairs, &sites, scorer);
+            let (t1, t3) = attribution(&pairs, sites, scorer);
             report.top1 = Some(t1);
             report.top3 = Some(t3);
         }
     }
-    Ok(EvalReport {
+    EvalReport {
         corpus: dir.to_path_buf(),
         pairs: pairs.len(),
         errors,
@@ -374,5 +399,5 @@ pub fn evaluate(dir: &Path, config: &Config, with_attribution: bool) -> Result<E
         same_site: report_for(true),
         config: config.clone(),
         scores,
-    })
+    }
 }

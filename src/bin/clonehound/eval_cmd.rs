@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use clonehound::eval::{EvalReport, MethodReport, PairScores, evaluate, fit_logistic};
+use clonehound::eval::{
+    EvalReport, MethodReport, PairScores, evaluate, evaluate_synthetic, fit_logistic,
+};
 use clonehound::{Config, FEATURE_NAMES, Model, N_FEATURES};
 
 #[derive(Args)]
@@ -25,12 +27,20 @@ pub struct EvalArgs {
     /// and print the model as Rust source for src/score.rs.
     #[arg(long)]
     fit: bool,
+    /// Instead of pairs.jsonl, apply the corpus's copy operators to the real legitimate
+    /// pages DIR/sources.tsv lists, and evaluate those synthetic copies.
+    #[arg(long)]
+    synthetic: bool,
 }
 
 pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
     let config = Config::default();
-    let report = evaluate(&args.dir, &config, !args.no_attribution && !args.fit)
-        .map_err(|e| e.to_string())?;
+    let report = if args.synthetic {
+        evaluate_synthetic(&args.dir, &config, 300, 4)
+    } else {
+        evaluate(&args.dir, &config, !args.no_attribution && !args.fit)
+    }
+    .map_err(|e| e.to_string())?;
     if let Some(path) = &args.scores {
         write_scores(path, &report.scores).map_err(|e| format!("{}: {e}", path.display()))?;
     }
