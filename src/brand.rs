@@ -301,6 +301,10 @@ pub struct Presence {
     /// The page names itself as someone other than the brand: by its site name, or by
     /// its copyright lines when it does not claim the brand in its title or headings.
     pub other_name: f64,
+    /// The suspect site carries the legitimate site's favicon (perceptual match).
+    /// Set by [`crate::compare`], which sees both sites; 0 from [`Brand::presence`].
+    #[serde(default)]
+    pub favicon: f64,
     /// The URL the page was found at is on a brand domain: the brand's own page.
     /// (Declared canonical or `og:url` domains never count: a copy can keep them.)
     pub owned: f64,
@@ -354,6 +358,7 @@ impl Presence {
             // is still claiming the brand.
             other_name: (site_name_other || (copyright_other && title == 0.0 && prominent == 0.0))
                 as u8 as f64,
+            favicon: 0.0,
             // Only where the page was really found counts: what it declares is the
             // attacker's to write.
             owned: page

@@ -104,8 +104,14 @@ struct PairScore {
     suspect: usize,
 }
 
-fn score_pair(l: &PageFingerprint, s: &PageFingerprint, presence: Presence) -> (f64, Signals) {
-    let signals = Signals::between(l, s, presence);
+fn score_pair(
+    l: &PageFingerprint,
+    s: &PageFingerprint,
+    presence: Presence,
+    favicon: Option<f64>,
+) -> (f64, Signals) {
+    let mut signals = Signals::between(l, s, presence);
+    signals.favicon = favicon;
     (signals.score(), signals)
 }
 
@@ -154,13 +160,18 @@ pub fn compare(
         }
     };
     let matcher = Matcher::new(brand);
+    let (favicon, favicon_kept) = match (&legit.favicon, &suspect.favicon) {
+        (Some(l), Some(s)) => (Some(l.similarity(s)), l.matches(s)),
+        _ => (None, false),
+    };
     let mut best: Option<PairScore> = None;
     let mut pages_matched = 0;
     for (si, s) in suspect.pages.iter().enumerate() {
-        let presence = Presence::of(&matcher, s);
+        let mut presence = Presence::of(&matcher, s);
+        presence.favicon = f64::from(u8::from(favicon_kept));
         let mut page_best: Option<PairScore> = None;
         for (li, l) in legit.pages.iter().enumerate() {
-            let (score, signals) = score_pair(l, s, presence);
+            let (score, signals) = score_pair(l, s, presence, favicon);
             if page_best.as_ref().is_none_or(|b| score > b.score) {
                 page_best = Some(PairScore {
                     score,
@@ -201,7 +212,9 @@ pub fn compare(
         Verdict::Rebrand
     };
     let evidence = match (l, s) {
-        (Some(l), Some(s)) => crate::evidence::explain(l, s, &best.signals, &brand),
+        (Some(l), Some(s)) => {
+            crate::evidence::explain(l, s, &best.signals, &brand, (legit, suspect))
+        }
         _ => Vec::new(),
     };
     Comparison {

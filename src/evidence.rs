@@ -2,9 +2,10 @@
 
 use crate::brand::Brand;
 use crate::compare::Evidence;
-use crate::fingerprint::PageFingerprint;
+use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::normalize;
 use crate::score::Signals;
+use crate::signals::favicon::HASH_BITS;
 
 fn push(out: &mut Vec<Evidence>, signal: &str, detail: String) {
     out.push(Evidence {
@@ -33,9 +34,11 @@ pub(crate) fn explain(
     suspect: &PageFingerprint,
     sig: &Signals,
     brand: &Brand,
+    sites: (&SiteFingerprint, &SiteFingerprint),
 ) -> Vec<Evidence> {
     let mut out = Vec::new();
     identity(&mut out, legit, suspect, sig, brand);
+    favicon(&mut out, sites.0, sites.1);
     let analytics = suspect.assets.shared(&legit.assets, |a| &a.analytics);
     for id in analytics {
         push(&mut out, "assets", format!("analytics ID {id} reused"));
@@ -99,6 +102,28 @@ pub(crate) fn explain(
         );
     }
     out
+}
+
+fn favicon(out: &mut Vec<Evidence>, legit: &SiteFingerprint, suspect: &SiteFingerprint) {
+    let (Some(l), Some(s)) = (&legit.favicon, &suspect.favicon) else {
+        return;
+    };
+    let detail = if l.sha256 == s.sha256 {
+        format!(
+            "favicon identical (sha256 {}, Shodan http.favicon.hash:{})",
+            l.sha256, l.shodan
+        )
+    } else if l.matches(s) {
+        format!(
+            "favicon near-identical (distance {}/{HASH_BITS}; sha256 {} vs {})",
+            l.distance(s),
+            l.sha256,
+            s.sha256
+        )
+    } else {
+        format!("different favicon (distance {}/{HASH_BITS})", l.distance(s))
+    };
+    push(out, "favicon", detail);
 }
 
 fn identity(

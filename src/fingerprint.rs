@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::parse::extract;
 use crate::signals::assets::{Assets, split_url};
+use crate::signals::favicon::Favicon;
 use crate::signals::identity::Identity;
 use crate::signals::text::Text;
 use crate::sketch::Sketch;
@@ -14,7 +15,7 @@ use crate::{Error, Limits, Page, Result, Site};
 
 /// Version of the serialised fingerprint format. Fingerprints of another version are
 /// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Hashes kept per bottom-k sketch.
 pub(crate) const SKETCH_K: usize = 128;
@@ -64,8 +65,9 @@ pub struct PageFingerprint {
     pub identity: Identity,
     /// Form shape.
     pub forms: Forms,
-    /// `href`s of the page's icon links (`<link rel~=icon>`), in page order.
-    pub icons: Vec<String>,
+    /// `(rel, href)` of the page's icon links (`icon`, `shortcut icon`,
+    /// `apple-touch-icon`, `mask-icon`), in page order.
+    pub icons: Vec<(String, String)>,
 }
 
 impl PageFingerprint {
@@ -78,7 +80,7 @@ impl PageFingerprint {
             .links
             .iter()
             .filter(|(rel, _)| rel.split_whitespace().any(|r| r.contains("icon")))
-            .map(|(_, href)| href.clone())
+            .cloned()
             .collect();
         PageFingerprint {
             version: FORMAT_VERSION,
@@ -128,6 +130,10 @@ pub struct SiteFingerprint {
     pub version: u32,
     /// One fingerprint per page.
     pub pages: Vec<PageFingerprint>,
+    /// The site's favicon, with the icon chosen and why.
+    pub favicon: Option<Favicon>,
+    /// Why there is no favicon, when there is none (the other signals still count).
+    pub favicon_note: Option<String>,
 }
 
 impl SiteFingerprint {
@@ -136,17 +142,25 @@ impl SiteFingerprint {
         SiteFingerprint {
             version: FORMAT_VERSION,
             pages,
+            favicon: None,
+            favicon_note: None,
         }
     }
 
-    /// Fingerprints every page of a [`Site`], in parallel, keeping page order.
+    /// Fingerprints every page of a [`Site`], in parallel, keeping page order, and
+    /// finds its favicon (declared icon links, then `/favicon.ico`).
     pub fn from_site(site: &Site, limits: &Limits) -> SiteFingerprint {
-        let pages = site
+        let pages: Vec<PageFingerprint> = site
             .pages
             .par_iter()
             .map(|p| PageFingerprint::new(p, limits))
             .collect();
-        SiteFingerprint::from_pages(pages)
+        let (favicon, favicon_note) = crate::discover::site_favicon(site, &pages, limits);
+        SiteFingerprint {
+            favicon,
+            favicon_note,
+            ..SiteFingerprint::from_pages(pages)
+        }
     }
 
     /// Reads and fingerprints an HTML file or a site directory.

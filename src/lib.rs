@@ -44,6 +44,7 @@
 
 mod brand;
 mod compare;
+mod discover;
 mod error;
 #[cfg(feature = "eval")]
 pub mod eval;
@@ -64,6 +65,7 @@ pub use fingerprint::{FORMAT_VERSION, Forms, PageFingerprint, SiteFingerprint};
 pub use input::{Page, Site};
 pub use limits::Limits;
 pub use score::{FEATURE_NAMES, MODEL, Model, N_FEATURES, Signals, THRESHOLD};
+pub use signals::favicon::Favicon;
 pub use sketch::Sketch;
 
 /// The README's examples, compiled and run as doc tests.

@@ -34,6 +34,12 @@ pub struct Limits {
     pub max_site_pages: usize,
     /// Deepest directory recursion when reading a site.
     pub max_dir_depth: usize,
+    /// Largest favicon file accepted, in bytes.
+    pub max_favicon_bytes: u64,
+    /// Largest favicon side in pixels, checked from the header before decoding.
+    pub max_favicon_side: u32,
+    /// Most memory one favicon decode may allocate, in bytes.
+    pub max_favicon_alloc: u64,
 }
 
 impl Default for Limits {
@@ -48,6 +54,9 @@ impl Default for Limits {
             max_items: 256,
             max_site_pages: 500,
             max_dir_depth: 8,
+            max_favicon_bytes: 1 << 20,
+            max_favicon_side: 4096,
+            max_favicon_alloc: 64 << 20,
         }
     }
 }
@@ -78,4 +87,7 @@ impl Limits {
     setter!(with_max_items, max_items, usize, "256 items per list.");
     setter!(with_max_site_pages, max_site_pages, usize, "500 pages.");
     setter!(with_max_dir_depth, max_dir_depth, usize, "8 levels.");
+    setter!(with_max_favicon_bytes, max_favicon_bytes, u64, "1 MiB.");
+    setter!(with_max_favicon_side, max_favicon_side, u32, "4096 pixels.");
+    setter!(with_max_favicon_alloc, max_favicon_alloc, u64, "64 MiB.");
 }

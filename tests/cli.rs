@@ -95,3 +95,36 @@ fn eval_prints_json_with_baselines() {
         ]
     );
 }
+
+#[test]
+fn favicon_prints_every_hash_for_pivoting() {
+    let (code, out, err) = clonehound(&[
+        "favicon",
+        "corpus/sites/kestrel-software",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "sha256",
+        "md5",
+        "phash",
+        "shodan",
+        "shodan_unsigned",
+        "source",
+        "reason",
+    ] {
+        assert!(v.get(key).is_some(), "{key} missing in {out}");
+    }
+    assert_eq!(
+        v["shodan"].as_i64().unwrap() as u32,
+        v["shodan_unsigned"].as_u64().unwrap() as u32
+    );
+    let (code, out, _) = clonehound(&["favicon", "corpus/sites/kestrel-software/favicon.ico"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("http.favicon.hash:"), "{out}");
+    let (code, _, err) = clonehound(&["favicon", "Cargo.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Cargo.toml"), "{err}");
+}

@@ -13,7 +13,9 @@ use std::path::Path;
 use clonehound::{Error, FORMAT_VERSION, Limits, PageFingerprint, SiteFingerprint};
 
 const SITE: &str = "corpus/sites/kestrel-software";
-const FIXTURE: &str = "tests/fixtures/v1/kestrel-software.json";
+const FIXTURE: &str = "tests/fixtures/v2/kestrel-software.json";
+/// Written by format version 1 (before favicons); kept to prove old files are refused.
+const FIXTURE_V1: &str = "tests/fixtures/v1/kestrel-software.json";
 
 fn fingerprint_with_threads(threads: usize) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -66,12 +68,20 @@ fn other_versions_are_refused_with_a_clear_error() {
         }) => assert_eq!(supported, FORMAT_VERSION),
         other => panic!("expected a format error, got {other:?}"),
     }
+    let v1 = std::fs::read_to_string(FIXTURE_V1).unwrap();
+    assert!(matches!(
+        SiteFingerprint::from_json(&v1),
+        Err(Error::Format {
+            found: 1,
+            supported: 2
+        })
+    ));
     let future =
         std::fs::read_to_string(FIXTURE)
             .unwrap()
-            .replacen("\"version\":1", "\"version\":2", 1);
+            .replacen("\"version\":2", "\"version\":3", 1);
     assert!(matches!(
         SiteFingerprint::from_json(&future),
-        Err(Error::Format { found: 2, .. })
+        Err(Error::Format { found: 3, .. })
     ));
 }

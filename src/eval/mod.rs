@@ -7,6 +7,7 @@
 
 mod baselines;
 mod fit;
+pub mod icons;
 mod metrics;
 pub mod operators;
 mod synthetic;

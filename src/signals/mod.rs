@@ -5,5 +5,6 @@
 //! tokenizer runs (see `parse.rs`); the richer signals have modules of their own.
 
 pub mod assets;
+pub mod favicon;
 pub mod identity;
 pub mod text;

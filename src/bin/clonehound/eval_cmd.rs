@@ -152,7 +152,7 @@ fn print_table(r: &EvalReport) {
 
 /// Deterministic split by legitimate site: pairs whose legit path hashes even train.
 fn is_train(legit: &str) -> bool {
-    xxhash(legit) % 2 == 0
+    xxhash(legit).is_multiple_of(2)
 }
 
 fn xxhash(s: &str) -> u64 {

@@ -50,6 +50,15 @@ enum Command {
     },
     /// Evaluate the detector on a labelled corpus directory (sites/ + pairs.jsonl).
     Eval(eval_cmd::EvalArgs),
+    /// Print a favicon's hashes (an icon file, an HTML page or a site directory), for
+    /// pivoting with Shodan's http.favicon.hash or Censys's MD5/SHA-256.
+    Favicon {
+        /// An icon file, an HTML page or a site directory.
+        path: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +73,7 @@ fn main() -> ExitCode {
             format,
         } => run_compare(&legit, &suspect, brand, domains, threshold, format),
         Command::Eval(args) => eval_cmd::run(&args),
+        Command::Favicon { path, format } => run_favicon(&path, format),
     };
     match result {
         Ok(code) => code,
@@ -124,6 +134,66 @@ fn run_compare(
     } else {
         ExitCode::from(1)
     })
+}
+
+fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
+    let limits = clonehound::Limits::default();
+    let named = |e: clonehound::Error| format!("{}: {e}", path.display());
+    let is_html = |p: &PathBuf| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "xhtml"))
+    };
+    let favicon = if path.is_dir() || is_html(path) {
+        let site = SiteFingerprint::from_path(path, &limits).map_err(named)?;
+        match site.favicon {
+            Some(f) => f,
+            None => {
+                return Err(format!(
+                    "{}: no favicon: {}",
+                    path.display(),
+                    site.favicon_note.unwrap_or_default()
+                ));
+            }
+        }
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = path.display().to_string();
+        clonehound::Favicon::from_bytes(&bytes, &name, "the file given", &limits).map_err(named)?
+    };
+    match format {
+        Format::Json => {
+            let mut v = serde_json::to_value(&favicon).map_err(|e| e.to_string())?;
+            if let Some(map) = v.as_object_mut() {
+                map.insert("shodan_unsigned".into(), favicon.shodan_unsigned().into());
+                map.insert(
+                    "phash_algorithm".into(),
+                    clonehound::signals::favicon::HASH_ALG.into(),
+                );
+            }
+            println!("{v:#}");
+        }
+        Format::Text => {
+            println!("source       {} ({})", favicon.source, favicon.reason);
+            println!(
+                "format       {} {}x{}",
+                favicon.format, favicon.width, favicon.height
+            );
+            println!(
+                "shodan       http.favicon.hash:{}   (unsigned {})",
+                favicon.shodan,
+                favicon.shodan_unsigned()
+            );
+            println!("md5          {}", favicon.md5);
+            println!("sha256       {}", favicon.sha256);
+            println!(
+                "phash        {} ({})",
+                favicon.phash,
+                clonehound::signals::favicon::HASH_ALG
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_text(r: &Comparison) {
