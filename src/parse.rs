@@ -15,7 +15,8 @@ use html5ever::tokenizer::{
 use html5ever::{LocalName, local_name};
 
 use crate::Limits;
-use crate::sketch::{SketchBuilder, hash64};
+use crate::signals::{structure, style};
+use crate::sketch::SketchBuilder;
 
 /// Where a piece of visible text stood on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,14 +232,6 @@ fn implied_close(new: &LocalName, top: &LocalName) -> bool {
     }
 }
 
-fn hash_u64s(domain: u64, values: &[u64; 4]) -> u64 {
-    let mut bytes = [0u8; 32];
-    for (chunk, v) in bytes.chunks_exact_mut(8).zip(values) {
-        chunk.copy_from_slice(&v.to_le_bytes());
-    }
-    hash64(domain, &bytes)
-}
-
 fn push_bounded(s: &mut String, text: &str, cap: usize) -> bool {
     if s.len() >= cap {
         return false;
@@ -356,16 +349,13 @@ impl State<'_> {
 
     /// Feeds the structure sketch; returns the tag's hash for the stack.
     fn structure(&mut self, name: &LocalName) -> u64 {
-        let tag = hash64(0, name.as_bytes());
-        // Tag path: the element under its three nearest ancestors.
-        let mut path = [tag, 0, 0, 0];
-        for (slot, open) in path.iter_mut().skip(1).zip(self.stack.iter().rev()) {
-            *slot = open.hash;
-        }
-        self.streamed.structure.push(hash_u64s(1, &path));
-        // Tag 4-gram in document order.
+        let tag = structure::tag(name);
+        let ancestors = self.stack.iter().rev().map(|o| o.hash);
+        self.streamed
+            .structure
+            .push(structure::path(tag, ancestors));
         self.recent = [self.recent[1], self.recent[2], self.recent[3], tag];
-        self.streamed.structure.push(hash_u64s(2, &self.recent));
+        self.streamed.structure.push(structure::gram(&self.recent));
         tag
     }
 
@@ -381,10 +371,10 @@ impl State<'_> {
             match a.name.local {
                 local_name!("class") => {
                     for token in a.value.split_ascii_whitespace() {
-                        self.streamed.style.push(hash64(1, token.as_bytes()));
+                        self.streamed.style.push(style::class_token(token));
                     }
                 }
-                local_name!("id") => self.streamed.style.push(hash64(2, a.value.as_bytes())),
+                local_name!("id") => self.streamed.style.push(style::id_token(&a.value)),
                 local_name!("style") => {
                     push_bounded(
                         &mut self.out.style_text,

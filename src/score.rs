@@ -87,8 +87,8 @@ impl Signals {
     ) -> Signals {
         let (l, s) = (legit, suspect);
         Signals {
-            structure: l.structure.jaccard(&s.structure),
-            style: l.style.jaccard(&s.style),
+            structure: crate::signals::structure::similarity(&l.structure, &s.structure),
+            style: crate::signals::style::similarity(&l.style, &s.style),
             text: l.text.shingles.jaccard(&s.text.shingles),
             text_containment: s.text.shingles.containment_in(&l.text.shingles),
             words: l.text.words.jaccard(&s.text.words),

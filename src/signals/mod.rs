@@ -1,10 +1,12 @@
 //! The signals a fingerprint is made of, one module each.
 //!
-//! `structure` (tag paths and tag 4-grams, blind to text and attribute values) and
-//! `style` (class and id tokens) are bottom-k [`crate::Sketch`]es built while the
-//! tokenizer runs (see `parse.rs`); the richer signals have modules of their own.
+//! `structure` and `style` are bottom-k [`crate::Sketch`]es fed while the tokenizer runs
+//! (`parse.rs`); `text`, `assets` and `identity` are built from what that pass collects;
+//! `favicon` is per site.
 
 pub mod assets;
 pub mod favicon;
 pub mod identity;
+pub mod structure;
+pub mod style;
 pub mod text;
