@@ -7,41 +7,67 @@ use unicode_normalization::UnicodeNormalization;
 ///
 /// Confusables are folded so that `Раураl` (Cyrillic Р, а) reads as `paypal`.
 pub(crate) fn normalize(text: &str) -> String {
+    let mut out = String::new();
+    for_each_word(text, |word| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    });
+    out
+}
+
+/// Calls `f` with each word of [`normalize`]d `text`, in order, without building the
+/// normalised string: the text signal hashes words as they stream past.
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     use unicode_normalization::{IsNormalized, is_nfkc_quick};
-    // NFKC leaves ASCII as it is, and most real text is already NFKC: skip the costly
-    // decomposition when a quick check proves it would change nothing.
-    if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        fold(text.chars())
+    if text.is_ascii() {
+        // ASCII is its own NFKC and has no confusables: split and lower-case in place.
+        let mut lower = String::new();
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+                f(&lower);
+            } else {
+                f(word);
+            }
+        }
+    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        // Most real text is already NFKC: skip the costly decomposition when a quick
+        // check proves it would change nothing.
+        fold_words(text.chars(), &mut f);
     } else {
-        fold(text.nfkc())
+        fold_words(text.nfkc(), &mut f);
     }
 }
 
-fn fold(chars: impl Iterator<Item = char>) -> String {
-    let mut out = String::new();
-    let mut space = true;
-    let mut push = |c: char, out: &mut String| {
+fn fold_words(chars: impl Iterator<Item = char>, f: &mut impl FnMut(&str)) {
+    let mut word = String::new();
+    let mut push = |c: char, word: &mut String| {
         if c.is_alphanumeric() {
-            out.push(c);
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
+            word.push(c);
+        } else if !word.is_empty() {
+            f(word);
+            word.clear();
         }
     };
     for c in chars {
         if c.is_ascii() {
-            push(c.to_ascii_lowercase(), &mut out);
+            push(c.to_ascii_lowercase(), &mut word);
         } else {
             for lower in c.to_lowercase() {
-                push(fold_confusable(lower), &mut out);
+                push(fold_confusable(lower), &mut word);
             }
         }
     }
-    if out.ends_with(' ') {
-        out.pop();
+    if !word.is_empty() {
+        f(&word);
     }
-    out
 }
 
 /// Folds look-alike letters from Cyrillic, Greek and Latin extensions onto ASCII.

@@ -89,9 +89,9 @@ impl Identity {
                 own.insert(host);
             }
         }
-        let visible = format!("{}\n{}", e.body, e.footer);
         let mut emails = BTreeSet::new();
         let mut phones = BTreeSet::new();
+        let mut copyright = BTreeSet::new();
         for a in &e.anchors {
             let lower = a.to_ascii_lowercase();
             if let Some(addr) = lower.strip_prefix("mailto:") {
@@ -100,27 +100,31 @@ impl Identity {
                 phones.insert(digits(tel));
             }
         }
-        if let Some(re) = EMAIL.as_ref() {
-            emails.extend(
-                re.find_iter(&visible)
+        // The body holds the footer's text too, unless the body was cut short.
+        let visible =
+            std::iter::once(e.body.as_str()).chain(e.truncated.then_some(e.footer.as_str()));
+        for text in visible {
+            if let Some(re) = EMAIL.as_ref().filter(|_| text.contains('@')) {
+                emails.extend(
+                    re.find_iter(text)
+                        .take(max_items)
+                        .map(|m| m.as_str().to_ascii_lowercase()),
+                );
+            }
+            if let Some(re) = PHONE.as_ref() {
+                let found = re
+                    .find_iter(text)
                     .take(max_items)
-                    .map(|m| m.as_str().to_ascii_lowercase()),
-            );
-        }
-        if let Some(re) = PHONE.as_ref() {
-            let found = re
-                .find_iter(&visible)
-                .take(max_items)
-                .map(|m| digits(m.as_str()));
-            phones.extend(found.filter(|d| (8..=15).contains(&d.len())));
-        }
-        let mut copyright = BTreeSet::new();
-        if let Some(re) = COPYRIGHT.as_ref() {
-            for c in re.captures_iter(&visible).take(max_items) {
-                if let Some(holder) = c.get(1) {
-                    let h = clean_holder(holder.as_str());
-                    if h.chars().any(char::is_alphabetic) {
-                        copyright.insert(h);
+                    .map(|m| digits(m.as_str()));
+                phones.extend(found.filter(|d| (8..=15).contains(&d.len())));
+            }
+            if let Some(re) = COPYRIGHT.as_ref() {
+                for c in re.captures_iter(text).take(max_items) {
+                    if let Some(holder) = c.get(1) {
+                        let h = clean_holder(holder.as_str());
+                        if h.chars().any(char::is_alphabetic) {
+                            copyright.insert(h);
+                        }
                     }
                 }
             }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::{normalize, words};
+use crate::normalize::{for_each_word, normalize, words};
 use crate::sketch::{Sketch, SketchBuilder, hash64};
 
 /// Bytes of normalised text kept from the top of the page, where names and logos sit.
@@ -23,23 +23,32 @@ pub struct Text {
 
 impl Text {
     pub(crate) fn build(body: &str, title: &str, k: usize) -> Text {
-        let normalized = normalize(body);
         let mut shingles = SketchBuilder::new(k);
         let mut vocabulary = SketchBuilder::new(k);
         let mut window = [0u64; 3];
-        for (i, word) in words(&normalized).enumerate() {
+        let mut count = 0usize;
+        let mut lead = String::new();
+        // Words are hashed as normalisation streams them; only the lead is kept as text.
+        for_each_word(body, |word| {
+            if lead.len() < LEAD_BYTES {
+                if !lead.is_empty() {
+                    lead.push(' ');
+                }
+                lead.push_str(word);
+            }
             let h = hash64(4, word.as_bytes());
             vocabulary.push(h);
             window = [window[1], window[2], h];
-            if i >= 2 {
+            count += 1;
+            if count >= 3 {
                 shingles.push(hash_words(&window));
             }
-        }
+        });
         Text {
             shingles: shingles.finish(),
             words: vocabulary.finish(),
             title: truncate(&normalize(title), 256),
-            lead: truncate(&normalized, LEAD_BYTES),
+            lead: truncate(&lead, LEAD_BYTES),
         }
     }
 
