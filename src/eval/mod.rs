@@ -8,8 +8,10 @@
 mod baselines;
 mod fit;
 pub mod icons;
+mod index_eval;
 mod metrics;
 pub mod operators;
+pub mod population;
 mod synthetic;
 
 use std::collections::BTreeMap;
@@ -20,6 +22,10 @@ use serde::{Deserialize, Serialize};
 
 pub use baselines::{Digests, normalize_html};
 pub use fit::fit_logistic;
+pub use index_eval::{
+    Copy, IndexCheck, check_index, corpus_index_check, fingerprint_generated,
+    generated_index_check, sources_index_check,
+};
 pub use metrics::{pr_auc, roc_auc, tpr_at_fpr};
 pub use synthetic::{KINDS as SYNTHETIC_KINDS, synthetic_pairs};
 
@@ -63,7 +69,7 @@ impl PairSpec {
         self.kind.split(':').next().unwrap_or("")
     }
 
-    fn given_brand(&self) -> Option<Brand> {
+    pub(crate) fn given_brand(&self) -> Option<Brand> {
         let domains = self.domains.clone().unwrap_or_default();
         match (&self.brand, domains.is_empty()) {
             (None, true) => None,

@@ -24,24 +24,28 @@ type Built = (Vec<PairSpec>, BTreeMap<String, Result<LoadedSite>>);
 /// One page's pairs and the sites it added.
 type PageEntries = (Vec<PairSpec>, Vec<(String, LoadedSite)>);
 
-/// One legitimate page of a `sources.tsv`: its site path and brand key.
-struct Source {
-    site: String,
-    brand: Option<String>,
+/// One row of a `sources.tsv`: a site path, its role and its brand key.
+pub(crate) struct Source {
+    pub site: String,
+    pub role: String,
+    /// The brand key, unless unknown or a `title:` key (a site named by its title).
+    pub brand: Option<String>,
 }
 
-fn read_sources(dir: &Path) -> Result<Vec<Source>> {
+/// Reads every row of `dir/sources.tsv`.
+pub(crate) fn read_sources(dir: &Path) -> Result<Vec<Source>> {
     let path = dir.join("sources.tsv");
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let mut out = Vec::new();
     for line in text.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
-        if let (Some(site), Some(&"legit")) = (cols.first(), cols.get(4)) {
+        if let (Some(site), Some(role)) = (cols.first(), cols.get(4)) {
             let brand = cols
                 .get(5)
                 .filter(|b| !b.is_empty() && **b != "unknown" && !b.starts_with("title:"));
             out.push(Source {
                 site: (*site).to_owned(),
+                role: (*role).to_owned(),
                 brand: brand.map(|b| (*b).to_owned()),
             });
         }
@@ -93,6 +97,7 @@ pub fn synthetic_pairs(
     negatives: usize,
 ) -> Result<Built> {
     let mut sources = read_sources(dir)?;
+    sources.retain(|s| s.role == "legit");
     sources.sort_by(|a, b| a.site.cmp(&b.site));
     sources.truncate(max_pages);
     let built: Vec<(Source, Option<String>)> = sources

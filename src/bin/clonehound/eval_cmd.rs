@@ -8,7 +8,8 @@ use clap::Args;
 use clonehound::eval::{
     EvalReport, MethodReport, PairScores, evaluate, evaluate_synthetic, fit_logistic,
 };
-use clonehound::{Config, FEATURE_NAMES, Model, N_FEATURES};
+use clonehound::eval::{IndexCheck, corpus_index_check, sources_index_check};
+use clonehound::{Config, FEATURE_NAMES, IndexConfig, Model, N_FEATURES};
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -31,10 +32,19 @@ pub struct EvalArgs {
     /// pages DIR/sources.tsv lists, and evaluate those synthetic copies.
     #[arg(long)]
     synthetic: bool,
+    /// Instead of scoring pairs, index the legitimate sites and check the index against
+    /// brute force on every copy: the brands of DIR/sources.tsv when it has one (one
+    /// brand per key of its legitimate pages, queried with its clones), else the
+    /// legitimate sites of pairs.jsonl.
+    #[arg(long)]
+    index: bool,
 }
 
 pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
     let config = Config::default();
+    if args.index {
+        return index_check(args);
+    }
     let report = if args.synthetic {
         evaluate_synthetic(&args.dir, &config, 300, 4)
     } else {
@@ -56,6 +66,42 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
         _ => print_table(&report),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn index_check(args: &EvalArgs) -> Result<ExitCode, String> {
+    let config = IndexConfig::default();
+    let check = if args.dir.join("sources.tsv").is_file() {
+        sources_index_check(&args.dir, &config)
+    } else {
+        corpus_index_check(&args.dir, &config)
+    }
+    .map_err(|e| e.to_string())?;
+    if args.format == "json" {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&check).map_err(|e| e.to_string())?
+        );
+    } else {
+        print_index_check(&check);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints an index check as a short table.
+pub fn print_index_check(c: &IndexCheck) {
+    println!(
+        "index of {}: {} brands, {} pages, {} postings ({} keys dropped as too common), {:.0} bytes in memory per brand page",
+        c.label,
+        c.stats.brands,
+        c.stats.pages,
+        c.stats.postings,
+        c.stats.stop_keys,
+        c.stats.memory_bytes as f64 / c.stats.pages.max(1) as f64,
+    );
+    println!(
+        "{} copies: index agrees with brute force on {} ({:.4}); top-1 attribution index {:.3}, brute force {:.3}; {:.1} brands compared per query",
+        c.copies, c.agree, c.exactness, c.index_top1, c.brute_top1, c.mean_candidates
+    );
 }
 
 fn write_scores(path: &PathBuf, scores: &[PairScores]) -> std::io::Result<()> {
