@@ -16,7 +16,7 @@ use clonehound::eval::{
     IndexCheck, corpus_index_check, fingerprint_generated, generated_index_check, population,
     sources_index_check,
 };
-use clonehound::{Brand, Index, IndexBuilder, IndexConfig, Limits, Page, PageFingerprint};
+use clonehound::{Index, IndexConfig, Limits};
 
 fn report(c: &IndexCheck) {
     eprintln!(
@@ -76,27 +76,13 @@ fn real_pages_attribution_through_the_index_when_present() {
     assert!(check.index_top1 >= 0.79, "{:.3}", check.index_top1);
 }
 
-fn generated_index(brands: u64) -> Index {
-    let limits = Limits::default();
-    let mut builder = IndexBuilder::default();
-    for id in 0..brands {
-        let b = population::brand(5, id, 2);
-        let site = fingerprint_generated(&b.pages, &format!("https://{}/", b.domain), &limits);
-        builder.add(Brand::new(b.name, [b.domain]), site);
-    }
-    builder.build()
+fn generated_index(brands: usize) -> Index {
+    population::index(5, brands, 2, &Limits::default(), IndexConfig::default())
 }
 
 fn suspects(n: usize) -> Vec<SiteFingerprint> {
     (0..n)
-        .map(|i| {
-            let b = population::brand(5, (i * 13 % 200) as u64, 2);
-            let (url, html) = population::copy(&b, i, i as u64);
-            SiteFingerprint::from_pages(vec![PageFingerprint::new(
-                &Page::from_html(&html, Some(&url)),
-                &Limits::default(),
-            )])
-        })
+        .map(|i| population::copy_site(5, (i * 13 % 200) as u64, 2, i, &Limits::default()))
         .collect()
 }
 

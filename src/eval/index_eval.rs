@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::population;
 use super::synthetic::read_sources;
 use crate::{
-    Brand, Error, IndexBuilder, IndexConfig, IndexStats, Limits, Page, PageFingerprint, Result,
-    Site, SiteFingerprint,
+    Brand, Error, Index, IndexBuilder, IndexConfig, IndexStats, Limits, Page, PageFingerprint,
+    Result, Site, SiteFingerprint,
 };
 
 /// The outcome of an index check.
@@ -53,7 +53,11 @@ pub fn check_index(
     for (brand, site) in brands {
         builder.add(brand, site);
     }
-    let index = builder.build();
+    check_built_index(label, &builder.build(), copies)
+}
+
+/// Queries every copy through `index` and by brute force, and compares the answers.
+pub fn check_built_index(label: &str, index: &Index, copies: &[Copy]) -> Result<IndexCheck> {
     let same_brand = |a: Option<usize>, b: usize| {
         a.is_some_and(|a| {
             a == b
@@ -184,34 +188,20 @@ pub fn generated_index_check(
         return Err(Error::Invalid("a generated index needs brands".into()));
     }
     let limits = &config.compare.limits;
-    let generated: Vec<population::GeneratedBrand> = (0..brands as u64)
-        .into_par_iter()
-        .map(|id| population::brand(seed, id, pages))
-        .collect();
-    let indexed = generated
-        .par_iter()
-        .map(|b| {
-            let site = fingerprint_generated(&b.pages, &format!("https://{}/", b.domain), limits);
-            (Brand::new(b.name.clone(), [b.domain.clone()]), site)
-        })
-        .collect();
+    let index = population::index(seed, brands, pages, limits, config.clone());
     let queries: Vec<Copy> = (0..copies)
         .into_par_iter()
         .map(|i| {
             let truth = (i * 7919) % brands;
-            let b = generated
-                .get(truth)
-                .cloned()
-                .unwrap_or_else(|| population::brand(seed, 0, pages));
-            let (url, html) = population::copy(&b, i, seed ^ i as u64);
-            let page = PageFingerprint::new(&Page::from_html(&html, Some(&url)), limits);
-            (SiteFingerprint::from_pages(vec![page]), truth)
+            (
+                population::copy_site(seed, truth as u64, pages, i, limits),
+                truth,
+            )
         })
         .collect();
-    check_index(
+    check_built_index(
         &format!("generated: {brands} brands x {pages} pages"),
-        indexed,
+        &index,
         &queries,
-        config,
     )
 }

@@ -233,3 +233,52 @@ pub fn copy(brand: &GeneratedBrand, kind: usize, seed: u64) -> (String, String) 
     );
     (format!("http://{host}/"), html)
 }
+
+/// Brands `0..brands` of the population, `pages` pages each, fingerprinted (in
+/// parallel) as found on their own domains and added to an index builder in id order.
+///
+/// ```
+/// use clonehound::{IndexConfig, Limits};
+/// let index = clonehound::eval::population::index(3, 20, 1, &Limits::default(), IndexConfig::default());
+/// assert_eq!(index.len(), 20);
+/// ```
+pub fn index(
+    seed: u64,
+    brands: usize,
+    pages: usize,
+    limits: &crate::Limits,
+    config: crate::IndexConfig,
+) -> crate::Index {
+    use rayon::prelude::*;
+    let sites: Vec<(crate::Brand, crate::SiteFingerprint)> = (0..brands as u64)
+        .into_par_iter()
+        .map(|id| {
+            let b = brand(seed, id, pages);
+            let site =
+                super::fingerprint_generated(&b.pages, &format!("https://{}/", b.domain), limits);
+            (crate::Brand::new(b.name, [b.domain]), site)
+        })
+        .collect();
+    let mut builder = crate::IndexBuilder::new(config);
+    for (b, site) in sites {
+        builder.add(b, site);
+    }
+    builder.build()
+}
+
+/// A suspect page as a site: copy `i` (kind `i` modulo [`COPY_KINDS`]) of brand
+/// `brand_id`, fingerprinted.
+pub fn copy_site(
+    seed: u64,
+    brand_id: u64,
+    pages: usize,
+    i: usize,
+    limits: &crate::Limits,
+) -> crate::SiteFingerprint {
+    let b = brand(seed, brand_id, pages);
+    let (url, html) = copy(&b, i, seed ^ i as u64);
+    crate::SiteFingerprint::from_pages(vec![crate::PageFingerprint::new(
+        &crate::Page::from_html(&html, Some(&url)),
+        limits,
+    )])
+}
