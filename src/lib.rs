@@ -49,6 +49,7 @@ mod error;
 #[cfg(feature = "eval")]
 pub mod eval;
 mod evidence;
+pub mod feed;
 mod fingerprint;
 mod index;
 mod input;

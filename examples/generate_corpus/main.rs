@@ -507,6 +507,17 @@ fn main() {
         c.pair(vendor, &f.id, "distinct", "platform-customer");
     }
     std::fs::write(root.join("pairs.jsonl"), &c.pairs).unwrap();
+    // The brands file `clonehound index build` reads: every firm, as its owner names it.
+    let mut brands = String::from(
+        "# Every legitimate firm of the corpus, for `clonehound index build corpus/brands.toml`.\n",
+    );
+    for f in &firms {
+        brands.push_str(&format!(
+            "\n[[brand]]\nname = {:?}\ndomains = [{:?}]\npages = [\"sites/{}\"]\n",
+            f.name, f.domain, f.id
+        ));
+    }
+    std::fs::write(root.join("brands.toml"), brands).unwrap();
     let clones = c.pairs.lines().filter(|l| l.contains("\"clone\"")).count();
     println!(
         "wrote {} sites, {} pairs ({clones} copies) to {}",

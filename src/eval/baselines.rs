@@ -39,12 +39,20 @@ pub struct Digests {
 impl Digests {
     /// Digests of a page's HTML, normalised first.
     pub fn of(html: &str) -> Digests {
-        let norm = normalize_html(html);
+        Digests::of_bytes(normalize_html(html).as_bytes())
+    }
+
+    /// Digests of bytes as they are, as malware and page-hash databases store them.
+    ///
+    /// ```
+    /// let d = clonehound::eval::Digests::of_bytes(&b"<p>a page long enough for TLSH to accept it, with some variety of bytes 0123456789</p>".repeat(4));
+    /// assert!(d.tlsh.is_some_and(|t| t.starts_with("T1")));
+    /// assert!(d.ssdeep.is_some());
+    /// ```
+    pub fn of_bytes(bytes: &[u8]) -> Digests {
         Digests {
-            ssdeep: ssdeep::hash_buf(norm.as_bytes())
-                .ok()
-                .map(|h| h.to_string()),
-            tlsh: tlsh::hash_buf(norm.as_bytes()).ok().map(|h| h.to_string()),
+            ssdeep: ssdeep::hash_buf(bytes).ok().map(|h| h.to_string()),
+            tlsh: tlsh::hash_buf(bytes).ok().map(|h| h.to_string()),
         }
     }
 

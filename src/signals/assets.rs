@@ -176,6 +176,17 @@ pub(crate) fn split_url(reference: &str) -> (Option<String>, Option<String>) {
     }
 }
 
+/// The host of an absolute URL (`https://…`, `//…`), lower case, without `www.`.
+///
+/// ```
+/// use clonehound::signals::assets::host_of;
+/// assert_eq!(host_of("https://WWW.Acme.com/login?x=1").as_deref(), Some("acme.com"));
+/// assert_eq!(host_of("/relative/path"), None);
+/// ```
+pub fn host_of(url: &str) -> Option<String> {
+    split_url(url).0
+}
+
 /// Lower case host without a leading `www.`.
 pub(crate) fn clean_host(host: &str) -> String {
     let h = host.trim().trim_end_matches('.').to_ascii_lowercase();

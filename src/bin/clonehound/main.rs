@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use clonehound::{Brand, Comparison, Config, SiteFingerprint, Verdict, compare};
 
 mod eval_cmd;
+mod scan_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -17,6 +18,9 @@ mod eval_cmd;
     about = "Find websites cloned to impersonate legitimate firms"
 )]
 struct Cli {
+    /// No progress bar and no summary on standard error (errors are still printed).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,6 +54,15 @@ enum Command {
     },
     /// Evaluate the detector on a labelled corpus directory (sites/ + pairs.jsonl).
     Eval(eval_cmd::EvalArgs),
+    /// Build or inspect a brand index.
+    #[command(subcommand)]
+    Index(scan_cmd::IndexCommand),
+    /// Scan suspects against a brand index. Exit code 0: no copy found; 1: at least one
+    /// copy found; 2: an error (a bad input is reported and the scan goes on).
+    Scan(scan_cmd::ScanArgs),
+    /// Write page fingerprints as JSON Lines, with SHA-256, TLSH, ssdeep and favicon
+    /// hashes for pivoting in other tools.
+    Fingerprint(scan_cmd::FingerprintArgs),
     /// Print a favicon's hashes (an icon file, an HTML page or a site directory), for
     /// pivoting with Shodan's http.favicon.hash or Censys's MD5/SHA-256.
     Favicon {
@@ -73,6 +86,9 @@ fn main() -> ExitCode {
             format,
         } => run_compare(&legit, &suspect, brand, domains, threshold, format),
         Command::Eval(args) => eval_cmd::run(&args),
+        Command::Index(cmd) => scan_cmd::run_index(&cmd, cli.quiet),
+        Command::Scan(args) => scan_cmd::run_scan(&args, cli.quiet),
+        Command::Fingerprint(args) => scan_cmd::run_fingerprint(&args),
         Command::Favicon { path, format } => run_favicon(&path, format),
     };
     match result {

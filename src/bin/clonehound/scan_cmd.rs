@@ -1,0 +1,737 @@
+//! `clonehound index build`, `clonehound scan` and `clonehound fingerprint`: the
+//! pipeline commands.
+//!
+//! Suspects come from HTML files, site directories, WARC files (`.warc`, `.warc.gz`;
+//! pages grouped into one suspect per host) and JSON Lines (`{"url": …, "html": …}` a
+//! line, one suspect each; `-` reads standard input). They are read in batches,
+//! fingerprinted and queried in parallel, and reported in input order. One bad input
+//! is reported (standard error, and an `error` record in JSON Lines/JSON/CSV) and
+//! counted; the scan goes on.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use clonehound::feed::{JsonLinesReader, open_warc};
+use clonehound::signals::assets::host_of;
+use clonehound::{
+    Brand, Error, Index, IndexBuilder, IndexConfig, Limits, Match, Page, PageFingerprint, Site,
+    SiteFingerprint, Verdict,
+};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Suspects read before a batch is fingerprinted and queried.
+const BATCH: usize = 512;
+
+#[derive(Subcommand)]
+pub enum IndexCommand {
+    /// Build an index from a brands file (TOML, one [[brand]] table per brand with
+    /// `name`, `domains` and `pages`: site directories, HTML files or WARC files,
+    /// relative to the brands file).
+    Build {
+        /// The brands file.
+        brands: PathBuf,
+        /// Where to write the index.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Brands compared in full per suspect (the best-voted by the index's keys).
+        #[arg(long, default_value_t = IndexConfig::default().candidates)]
+        candidates: usize,
+    },
+    /// Print an index's figures as JSON.
+    Info {
+        /// The index file.
+        index: PathBuf,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BrandsFile {
+    brand: Vec<BrandEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BrandEntry {
+    name: String,
+    #[serde(default)]
+    domains: Vec<String>,
+    pages: Vec<PathBuf>,
+}
+
+fn is_warc(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    name.ends_with(".warc") || name.ends_with(".warc.gz")
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+}
+
+/// One brand's site from its page sources: site directories and HTML files (with their
+/// favicons) and the pages of WARC files.
+fn brand_site(entry: &BrandEntry, base: &Path, limits: &Limits) -> Result<SiteFingerprint, String> {
+    let mut pages = Vec::new();
+    let mut favicon = None;
+    for source in &entry.pages {
+        let path = base.join(source);
+        let named = |e: Error| format!("brand {:?}: {}: {e}", entry.name, path.display());
+        if is_warc(&path) {
+            for page in open_warc(&path, limits).map_err(named)? {
+                let page = page.map_err(named)?;
+                pages.push(PageFingerprint::new(&page, limits));
+            }
+        } else {
+            let site = SiteFingerprint::from_path(&path, limits).map_err(named)?;
+            favicon = favicon.or(site.favicon);
+            pages.extend(site.pages);
+        }
+    }
+    if pages.is_empty() {
+        return Err(format!("brand {:?}: no pages", entry.name));
+    }
+    Ok(SiteFingerprint {
+        favicon,
+        ..SiteFingerprint::from_pages(pages)
+    })
+}
+
+pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
+    match cmd {
+        IndexCommand::Build {
+            brands,
+            output,
+            candidates,
+        } => {
+            let text = std::fs::read_to_string(brands)
+                .map_err(|e| format!("{}: {e}", brands.display()))?;
+            let file: BrandsFile =
+                toml::from_str(&text).map_err(|e| format!("{}: {e}", brands.display()))?;
+            let base = brands.parent().unwrap_or(Path::new("."));
+            let limits = Limits::default();
+            let progress = progress_bar(quiet, Some(file.brand.len() as u64), "brands");
+            let sites: Vec<Result<SiteFingerprint, String>> = file
+                .brand
+                .par_iter()
+                .map(|entry| {
+                    let site = brand_site(entry, base, &limits);
+                    progress.inc(1);
+                    site
+                })
+                .collect();
+            progress.finish_and_clear();
+            let config = IndexConfig {
+                candidates: *candidates,
+                ..IndexConfig::default()
+            };
+            let mut builder = IndexBuilder::new(config);
+            for (entry, site) in file.brand.iter().zip(sites) {
+                builder.add(Brand::new(entry.name.clone(), &entry.domains), site?);
+            }
+            let index = builder.build();
+            index
+                .save(output)
+                .map_err(|e| format!("{}: {e}", output.display()))?;
+            let s = index.stats();
+            if !quiet {
+                eprintln!(
+                    "indexed {} brands ({} pages, {} postings, {} keys dropped as too common) into {}",
+                    s.brands,
+                    s.pages,
+                    s.postings,
+                    s.stop_keys,
+                    output.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        IndexCommand::Info { index } => {
+            let loaded = Index::load(index).map_err(|e| format!("{}: {e}", index.display()))?;
+            let info = serde_json::json!({
+                "stats": loaded.stats(),
+                "config": loaded.config(),
+                "brands": loaded.brands(),
+                "format_version": clonehound::INDEX_VERSION,
+            });
+            println!("{info:#}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// Aligned text for people (the default on a terminal).
+    Table,
+    /// One JSON object per suspect (the default when piped).
+    Jsonl,
+    /// One JSON document at the end.
+    Json,
+    /// One row per match.
+    Csv,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// The index to scan against (from `clonehound index build`).
+    #[arg(long)]
+    index: PathBuf,
+    /// HTML files, site directories, WARC files (.warc, .warc.gz), JSON Lines files
+    /// (.jsonl, .ndjson), or - for JSON Lines on standard input.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output format (default: table on a terminal, jsonl otherwise).
+    #[arg(long, value_enum)]
+    format: Option<ScanFormat>,
+    /// Score at or above which a suspect is called a copy.
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// Brands reported per suspect, best first.
+    #[arg(long, default_value_t = 3)]
+    top: usize,
+    /// Report every piece of evidence (otherwise the three most telling).
+    #[arg(long)]
+    explain: bool,
+    /// Also report the best brands of suspects that are not copies.
+    #[arg(long)]
+    all: bool,
+}
+
+/// A suspect's pages and best brands, or why it could not be read.
+type Outcome = Result<(usize, Vec<Match>), String>;
+
+/// A suspect waiting to be fingerprinted and queried.
+enum Job {
+    Path(String, PathBuf),
+    Page(String, Page),
+    Pages(String, Vec<PageFingerprint>),
+    Failed(String, String),
+}
+
+#[derive(Serialize)]
+struct MatchOut<'a> {
+    brand: &'a str,
+    domains: &'a [String],
+    score: f64,
+    verdict: Verdict,
+    evidence: &'a [clonehound::Evidence],
+    legit_page: Option<&'a str>,
+    suspect_page: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SuspectOut<'a> {
+    suspect: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matches: Option<Vec<MatchOut<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+#[derive(Default, Serialize)]
+struct Summary {
+    suspects: usize,
+    pages: usize,
+    copies: usize,
+    errors: usize,
+}
+
+struct Scanner<'a> {
+    index: &'a Index,
+    args: &'a ScanArgs,
+    format: ScanFormat,
+    limits: Limits,
+    out: Box<dyn Write>,
+    csv: Option<csv::Writer<Box<dyn Write>>>,
+    json: Vec<serde_json::Value>,
+    summary: Summary,
+    progress: ProgressBar,
+}
+
+fn progress_bar(quiet: bool, len: Option<u64>, unit: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+    };
+    let template = format!("{{spinner}} {{pos}} {unit} ({{per_sec}}) {{elapsed}} {{msg}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+impl Scanner<'_> {
+    /// Fingerprints and queries a batch in parallel, then reports it in order.
+    fn run(&mut self, jobs: Vec<Job>) -> std::io::Result<()> {
+        let limits = &self.limits;
+        let index = self.index;
+        let top = self.args.top;
+        let results: Vec<(String, Outcome)> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let (name, site) = match job {
+                    Job::Path(name, path) => {
+                        let site =
+                            SiteFingerprint::from_path(&path, limits).map_err(|e| e.to_string());
+                        (name, site)
+                    }
+                    Job::Page(name, page) => {
+                        let fp = PageFingerprint::new(&page, limits);
+                        (name, Ok(SiteFingerprint::from_pages(vec![fp])))
+                    }
+                    Job::Pages(name, pages) => (name, Ok(SiteFingerprint::from_pages(pages))),
+                    Job::Failed(name, error) => (name, Err(error)),
+                };
+                let result = site.and_then(|site| {
+                    let matches = index.query(&site, top).map_err(|e| e.to_string())?;
+                    Ok((site.pages.len(), matches))
+                });
+                (name, result)
+            })
+            .collect();
+        for (name, result) in results {
+            self.report(&name, result)?;
+        }
+        Ok(())
+    }
+
+    fn report(&mut self, name: &str, result: Outcome) -> std::io::Result<()> {
+        self.summary.suspects += 1;
+        let (pages, matches) = match result {
+            Ok(r) => r,
+            Err(error) => {
+                self.summary.errors += 1;
+                self.progress
+                    .suspend(|| eprintln!("clonehound: {name}: {error}"));
+                return self.write(&SuspectOut {
+                    suspect: name,
+                    pages: None,
+                    matches: None,
+                    error: Some(&error),
+                });
+            }
+        };
+        self.summary.pages += pages;
+        self.progress.inc(pages as u64);
+        let copy = matches
+            .first()
+            .is_some_and(|m| m.comparison.verdict != Verdict::None);
+        self.summary.copies += usize::from(copy);
+        let evidence_shown = if self.args.explain { usize::MAX } else { 3 };
+        let shown: Vec<MatchOut> = matches
+            .iter()
+            .filter(|m| self.args.all || m.comparison.verdict != Verdict::None)
+            .map(|m| {
+                let c = &m.comparison;
+                MatchOut {
+                    brand: &c.brand.name,
+                    domains: &c.brand.domains,
+                    score: c.score,
+                    verdict: c.verdict,
+                    evidence: c
+                        .evidence
+                        .get(..c.evidence.len().min(evidence_shown))
+                        .unwrap_or_default(),
+                    legit_page: c.legit_page.as_deref(),
+                    suspect_page: c.suspect_page.as_deref(),
+                }
+            })
+            .collect();
+        self.write(&SuspectOut {
+            suspect: name,
+            pages: Some(pages),
+            matches: Some(shown),
+            error: None,
+        })
+    }
+
+    fn write(&mut self, s: &SuspectOut) -> std::io::Result<()> {
+        match self.format {
+            ScanFormat::Jsonl => {
+                let line = serde_json::to_string(s).map_err(std::io::Error::other)?;
+                writeln!(self.out, "{line}")
+            }
+            ScanFormat::Json => {
+                self.json
+                    .push(serde_json::to_value(s).map_err(std::io::Error::other)?);
+                Ok(())
+            }
+            ScanFormat::Csv => {
+                let Some(w) = self.csv.as_mut() else {
+                    return Ok(());
+                };
+                let rows: Vec<[String; 6]> = match (&s.matches, s.error) {
+                    (_, Some(e)) => vec![[
+                        s.suspect.into(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        "error".into(),
+                        e.into(),
+                    ]],
+                    (Some(ms), _) if ms.is_empty() => vec![[
+                        s.suspect.into(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        "none".into(),
+                        String::new(),
+                    ]],
+                    (Some(ms), _) => ms
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| {
+                            [
+                                s.suspect.into(),
+                                (i + 1).to_string(),
+                                m.brand.into(),
+                                format!("{:.4}", m.score),
+                                verdict_word(m.verdict).into(),
+                                m.evidence
+                                    .iter()
+                                    .map(|e| format!("[{}] {}", e.signal, e.detail))
+                                    .collect::<Vec<_>>()
+                                    .join(" | "),
+                            ]
+                        })
+                        .collect(),
+                    (None, None) => Vec::new(),
+                };
+                for row in rows {
+                    w.write_record(&row).map_err(std::io::Error::other)?;
+                }
+                Ok(())
+            }
+            ScanFormat::Table => {
+                let out = &mut self.out;
+                let progress = &self.progress;
+                progress.suspend(|| -> std::io::Result<()> {
+                    match (&s.matches, s.error) {
+                        (_, Some(e)) => writeln!(out, "{}  ERROR  {e}", s.suspect),
+                        (Some(ms), _) if ms.is_empty() => writeln!(out, "{}  clean", s.suspect),
+                        (Some(ms), _) => {
+                            writeln!(out, "{}", s.suspect)?;
+                            for m in ms {
+                                writeln!(
+                                    out,
+                                    "  {:<14} {:.3}  {}",
+                                    verdict_word(m.verdict).to_uppercase(),
+                                    m.score,
+                                    m.brand
+                                )?;
+                                for e in m.evidence {
+                                    writeln!(out, "      [{}] {}", e.signal, e.detail)?;
+                                }
+                            }
+                            Ok(())
+                        }
+                        (None, None) => Ok(()),
+                    }
+                })
+            }
+        }
+    }
+
+    /// Reads one input into jobs, running full batches as they fill.
+    fn input(&mut self, input: &Path, jobs: &mut Vec<Job>) -> std::io::Result<()> {
+        let name = input.display().to_string();
+        if name == "-" {
+            let stdin = std::io::stdin();
+            return self.jsonl(&name, stdin.lock(), jobs);
+        }
+        if is_jsonl(input) {
+            match std::fs::File::open(input) {
+                Ok(f) => return self.jsonl(&name, std::io::BufReader::new(f), jobs),
+                Err(e) => jobs.push(Job::Failed(name, e.to_string())),
+            }
+        } else if is_warc(input) {
+            self.warc(input, jobs)?;
+        } else {
+            jobs.push(Job::Path(name, input.to_owned()));
+        }
+        self.flush_full(jobs)
+    }
+
+    fn flush_full(&mut self, jobs: &mut Vec<Job>) -> std::io::Result<()> {
+        if jobs.len() >= BATCH {
+            self.run(std::mem::take(jobs))?;
+        }
+        Ok(())
+    }
+
+    fn jsonl(
+        &mut self,
+        name: &str,
+        reader: impl BufRead,
+        jobs: &mut Vec<Job>,
+    ) -> std::io::Result<()> {
+        let mut lines = JsonLinesReader::new(reader, self.limits.clone());
+        while let Some(page) = lines.next() {
+            let line = lines.line();
+            match page {
+                Ok(page) => {
+                    let suspect = page.url.clone().unwrap_or_else(|| format!("{name}:{line}"));
+                    jobs.push(Job::Page(suspect, page));
+                }
+                Err(e) => jobs.push(Job::Failed(format!("{name}:{line}"), e.to_string())),
+            }
+            self.flush_full(jobs)?;
+        }
+        Ok(())
+    }
+
+    /// A WARC file's pages, fingerprinted in batches and grouped by host: one suspect
+    /// per host, in order of first appearance; bad records are reported by number.
+    fn warc(&mut self, path: &Path, jobs: &mut Vec<Job>) -> std::io::Result<()> {
+        let name = path.display().to_string();
+        let reader = match open_warc(path, &self.limits) {
+            Ok(r) => r,
+            Err(e) => {
+                jobs.push(Job::Failed(name, e.to_string()));
+                return Ok(());
+            }
+        };
+        let mut order: Vec<String> = Vec::new();
+        let mut hosts: BTreeMap<String, Vec<PageFingerprint>> = BTreeMap::new();
+        let mut pending: Vec<Page> = Vec::new();
+        let max_pages = self.limits.max_site_pages;
+        let limits = self.limits.clone();
+        let group = |pending: &mut Vec<Page>,
+                     order: &mut Vec<String>,
+                     hosts: &mut BTreeMap<String, Vec<PageFingerprint>>| {
+            let fps: Vec<PageFingerprint> = pending
+                .par_iter()
+                .map(|p| PageFingerprint::new(p, &limits))
+                .collect();
+            pending.clear();
+            for fp in fps {
+                let host = fp
+                    .url
+                    .as_deref()
+                    .and_then(host_of)
+                    .unwrap_or_else(|| "(no host)".into());
+                let pages = hosts.entry(host.clone()).or_insert_with(|| {
+                    order.push(host);
+                    Vec::new()
+                });
+                if pages.len() < max_pages {
+                    pages.push(fp);
+                }
+            }
+        };
+        for page in reader {
+            match page {
+                Ok(p) => pending.push(p),
+                Err(e) => {
+                    self.run(vec![Job::Failed(name.clone(), e.to_string())])?;
+                }
+            }
+            if pending.len() >= BATCH {
+                group(&mut pending, &mut order, &mut hosts);
+            }
+        }
+        group(&mut pending, &mut order, &mut hosts);
+        for host in order {
+            if let Some(pages) = hosts.remove(&host) {
+                jobs.push(Job::Pages(format!("{name}#{host}"), pages));
+                self.flush_full(jobs)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Rebrand => "rebrand",
+        Verdict::Impersonation => "impersonation",
+        Verdict::None => "none",
+    }
+}
+
+pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
+    let mut index =
+        Index::load(&args.index).map_err(|e| format!("{}: {e}", args.index.display()))?;
+    if let Some(t) = args.threshold {
+        let mut config = index.config().clone();
+        config.compare = config.compare.with_threshold(t);
+        index.set_config(config);
+    }
+    let stdout = std::io::stdout();
+    let format = args.format.unwrap_or(if stdout.is_terminal() {
+        ScanFormat::Table
+    } else {
+        ScanFormat::Jsonl
+    });
+    let out: Box<dyn Write> = Box::new(std::io::BufWriter::new(stdout));
+    let (out, csv) = if format == ScanFormat::Csv {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["suspect", "rank", "brand", "score", "verdict", "evidence"])
+            .map_err(|e| e.to_string())?;
+        (Box::new(std::io::sink()) as Box<dyn Write>, Some(w))
+    } else {
+        (out, None)
+    };
+    let mut scanner = Scanner {
+        index: &index,
+        args,
+        format,
+        limits: index.config().compare.limits.clone(),
+        out,
+        csv,
+        json: Vec::new(),
+        summary: Summary::default(),
+        progress: progress_bar(quiet, None, "pages"),
+    };
+    let io = |e: std::io::Error| format!("writing results: {e}");
+    let mut jobs = Vec::new();
+    for input in &args.inputs {
+        scanner.input(input, &mut jobs).map_err(io)?;
+    }
+    scanner.run(jobs).map_err(io)?;
+    scanner.progress.finish_and_clear();
+    if format == ScanFormat::Json {
+        let doc = serde_json::json!({ "results": scanner.json, "summary": scanner.summary });
+        writeln!(scanner.out, "{doc:#}").map_err(io)?;
+    }
+    if let Some(w) = scanner.csv.as_mut() {
+        w.flush().map_err(io)?;
+    }
+    scanner.out.flush().map_err(io)?;
+    let s = &scanner.summary;
+    if !quiet {
+        eprintln!(
+            "scanned {} suspects ({} pages): {} copies, {} errors",
+            s.suspects, s.pages, s.copies, s.errors
+        );
+    }
+    Ok(if s.errors > 0 {
+        ExitCode::from(2)
+    } else if s.copies > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[derive(Args)]
+pub struct FingerprintArgs {
+    /// HTML files, site directories, WARC files, JSON Lines files, or - for JSON Lines
+    /// on standard input.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct FingerprintOut<'a> {
+    input: &'a str,
+    url: Option<&'a str>,
+    /// SHA-256 of the page's HTML as UTF-8 (the body itself for UTF-8 pages).
+    sha256: String,
+    tlsh: Option<String>,
+    ssdeep: Option<String>,
+    favicon: Option<serde_json::Value>,
+    fingerprint: &'a PageFingerprint,
+}
+
+/// Writes one JSON line per page: our fingerprint with the pivots other tools use.
+pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
+    use sha2::Digest;
+    let limits = Limits::default();
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let mut errors = 0;
+    let mut emit =
+        |input: &str, page: &Page, favicon: Option<&clonehound::Favicon>| -> Result<(), String> {
+            let fp = PageFingerprint::new(page, &limits);
+            let digests = clonehound::eval::Digests::of_bytes(page.html.as_bytes());
+            let favicon = favicon.map(|f| {
+                serde_json::json!({
+                    "shodan": f.shodan, "shodan_unsigned": f.shodan_unsigned(),
+                    "md5": f.md5, "sha256": f.sha256, "phash": f.phash, "source": f.source,
+                })
+            });
+            let line = FingerprintOut {
+                input,
+                url: page.url.as_deref(),
+                sha256: hex(&sha2::Sha256::digest(page.html.as_bytes())),
+                tlsh: digests.tlsh,
+                ssdeep: digests.ssdeep,
+                favicon,
+                fingerprint: &fp,
+            };
+            let json = serde_json::to_string(&line).map_err(|e| e.to_string())?;
+            writeln!(out, "{json}").map_err(|e| e.to_string())
+        };
+    let mut fail = |what: &str, e: &dyn std::fmt::Display| {
+        errors += 1;
+        eprintln!("clonehound: {what}: {e}");
+    };
+    for input in &args.inputs {
+        let name = input.display().to_string();
+        let pages: Box<dyn Iterator<Item = Result<Page, Error>>> = if name == "-" {
+            Box::new(JsonLinesReader::new(
+                std::io::stdin().lock(),
+                limits.clone(),
+            ))
+        } else if is_jsonl(input) {
+            match std::fs::File::open(input) {
+                Ok(f) => Box::new(JsonLinesReader::new(
+                    std::io::BufReader::new(f),
+                    limits.clone(),
+                )),
+                Err(e) => {
+                    fail(&name, &e);
+                    continue;
+                }
+            }
+        } else if is_warc(input) {
+            match open_warc(input, &limits) {
+                Ok(r) => Box::new(r),
+                Err(e) => {
+                    fail(&name, &e);
+                    continue;
+                }
+            }
+        } else {
+            match Site::from_path(input, &limits) {
+                Ok(site) => {
+                    let fp = SiteFingerprint::from_site(&site, &limits);
+                    for page in &site.pages {
+                        emit(&name, page, fp.favicon.as_ref())?;
+                    }
+                }
+                Err(e) => fail(&name, &e),
+            }
+            continue;
+        };
+        for page in pages {
+            match page {
+                Ok(page) => emit(&name, &page, None)?,
+                Err(e) => fail(&name, &e),
+            }
+        }
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
