@@ -56,6 +56,7 @@ mod input;
 mod limits;
 mod normalize;
 mod parse;
+mod precap;
 mod score;
 pub mod signals;
 mod sketch;

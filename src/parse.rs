@@ -89,7 +89,7 @@ struct Sink<'l>(RefCell<State<'l>>);
 
 /// Tokenizes `html` once and returns what every signal needs.
 pub(crate) fn extract(html: &str, limits: &Limits, k: usize) -> (Extract, Streamed) {
-    let state = State {
+    let mut state = State {
         limits,
         out: Extract::default(),
         streamed: Streamed {
@@ -102,9 +102,13 @@ pub(crate) fn extract(html: &str, limits: &Limits, k: usize) -> (Extract, Stream
         recent: [0; 4],
         stopped: false,
     };
+    // html5ever's duplicate-attribute check is quadratic in a tag's attributes: cut
+    // lists past the limit before it sees them.
+    let capped = crate::precap::cap_attributes(html, limits.max_attrs_per_tag);
+    state.out.truncated |= capped.is_some();
     let tokenizer = Tokenizer::new(Sink(RefCell::new(state)), TokenizerOpts::default());
     let queue = BufferQueue::default();
-    queue.push_back(html.into());
+    queue.push_back(capped.as_deref().unwrap_or(html).into());
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
     let state = tokenizer.sink.0.into_inner();
