@@ -94,6 +94,14 @@ impl Page {
 pub(crate) fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // A file already known to be too large is refused without reading it.
+    if let Some(actual) = file.metadata().ok().map(|m| m.len()).filter(|&n| n > limit) {
+        return Err(Error::TooLarge {
+            what,
+            limit,
+            actual,
+        });
+    }
     let mut bytes = Vec::new();
     // Read one byte past the limit so a file that grew after a stat is still caught.
     file.take(limit.saturating_add(1))

@@ -37,6 +37,7 @@
 //! ```
 //!
 //! Compare many pairs in parallel ([`compare_many`]) keeps input order.
+#![forbid(unsafe_code)]
 #![cfg_attr(
     test,
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)

@@ -220,9 +220,81 @@ pub(crate) fn on_white(mut image: RgbaImage) -> RgbaImage {
     image
 }
 
+/// Most elements an SVG icon may have once its `<use>` references are expanded.
+const SVG_MAX_ELEMENTS: u64 = 20_000;
+
+/// Counts the elements an SVG would have with every `<use>` expanded, without expanding
+/// it: each element's expanded size is computed once (so a reference bomb, where each
+/// level uses the one below ten times, is counted in linear time and refused before
+/// usvg builds it). A `<use>` cycle counts as too large.
+fn svg_expanded_elements(bytes: &[u8]) -> Result<u64> {
+    use std::collections::HashMap;
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| Error::Favicon(format!("SVG is not UTF-8: {e}")))?;
+    let doc = roxmltree::Document::parse(text)
+        .map_err(|e| Error::Favicon(format!("cannot parse SVG: {e}")))?;
+    let by_id: HashMap<&str, roxmltree::NodeId> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("id").map(|id| (id, n.id())))
+        .collect();
+    // Post-order over elements, children before parents; `use` targets resolved from
+    // the memo, or computed on demand with a cycle guard.
+    let mut memo: HashMap<roxmltree::NodeId, u64> = HashMap::new();
+    let mut visiting: Vec<roxmltree::NodeId> = Vec::new();
+    fn size(
+        node: roxmltree::Node,
+        by_id: &HashMap<&str, roxmltree::NodeId>,
+        memo: &mut HashMap<roxmltree::NodeId, u64>,
+        visiting: &mut Vec<roxmltree::NodeId>,
+        doc: &roxmltree::Document,
+    ) -> u64 {
+        if let Some(&n) = memo.get(&node.id()) {
+            return n;
+        }
+        // roxmltree bounds nesting depth, so this recursion is bounded too.
+        if visiting.contains(&node.id()) || visiting.len() > 1024 {
+            return u64::MAX;
+        }
+        visiting.push(node.id());
+        let mut total: u64 = 1;
+        for child in node.children().filter(|c| c.is_element()) {
+            total = total.saturating_add(size(child, by_id, memo, visiting, doc));
+        }
+        if node.tag_name().name() == "use" {
+            let href = node
+                .attribute(("http://www.w3.org/1999/xlink", "href"))
+                .or_else(|| node.attribute("href"))
+                .unwrap_or("");
+            if let Some(target) = href
+                .strip_prefix('#')
+                .and_then(|id| by_id.get(id))
+                .and_then(|&id| doc.get_node(id))
+            {
+                total = total.saturating_add(size(target, by_id, memo, visiting, doc));
+            }
+        }
+        visiting.pop();
+        memo.insert(node.id(), total);
+        total
+    }
+    Ok(size(
+        doc.root_element(),
+        &by_id,
+        &mut memo,
+        &mut visiting,
+        &doc,
+    ))
+}
+
 /// Renders an SVG icon at [`SVG_SIDE`]² with resvg: no fonts (results must not depend on
 /// the machine), no external files or URLs (only `data:` images resolve).
 fn render_svg(bytes: &[u8]) -> Result<RgbaImage> {
+    let expanded = svg_expanded_elements(bytes)?;
+    if expanded > SVG_MAX_ELEMENTS {
+        return Err(Error::Favicon(format!(
+            "SVG expands to more than {SVG_MAX_ELEMENTS} elements through <use> references"
+        )));
+    }
     let options = resvg::usvg::Options {
         resources_dir: None,
         ..Default::default()
