@@ -368,3 +368,79 @@ fn fingerprint_writes_pivots() {
         .collect();
     assert!(records.iter().any(|r| r["sha256"] == want.as_str()));
 }
+
+#[test]
+fn a_scan_of_ten_thousand_survives_one_percent_hostile() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build_index(dir.path());
+    let copy = std::fs::read_to_string(corpus("copy-kestrel-software-rebrand").join("index.html"))
+        .unwrap();
+    let mut lines = Vec::with_capacity(10_000);
+    let mut bad = Vec::new();
+    for i in 0..10_000usize {
+        let url = format!("http://s{i}.example/");
+        let line = match i % 100 {
+            // 1%: records that cannot be read, each for its own reason.
+            7 => {
+                bad.push((i, "line"));
+                format!("{{\"url\": \"{url}\", \"html\": \"unterminated")
+            }
+            37 => {
+                bad.push((i, "missing field"));
+                serde_json::json!({ "url": url }).to_string()
+            }
+            67 => {
+                bad.push((i, "too large"));
+                serde_json::json!({ "url": url, "html": "<p>x</p>".repeat(20_000) }).to_string()
+            }
+            // Hostile but readable: a best effort, reported like any page.
+            13 => serde_json::json!({ "url": url, "html": "<div>".repeat(20_000) }).to_string(),
+            53 => serde_json::json!({ "url": url, "html": "\u{0}\u{fffd}<a \u{7f}".repeat(2_000) })
+                .to_string(),
+            n if n % 10 == 0 => serde_json::json!({ "url": url, "html": copy }).to_string(),
+            _ => {
+                let b = clonehound::eval::population::brand(3, i as u64, 1);
+                serde_json::json!({ "url": url, "html": b.pages[0].1 }).to_string()
+            }
+        };
+        lines.push(line);
+    }
+    let out = bin()
+        .args([
+            "scan",
+            "-q",
+            "--format",
+            "jsonl",
+            "--max-page-bytes",
+            "100000",
+            "--index",
+        ])
+        .arg(&index)
+        .arg("-")
+        .write_stdin(lines.join("\n") + "\n")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let records = jsonl(&out.stdout);
+    assert_eq!(records.len(), 10_000);
+    let errors: Vec<(usize, &Value)> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.get("error").is_some())
+        .collect();
+    assert_eq!(errors.len(), bad.len());
+    for ((i, record), (want_i, reason)) in errors.iter().zip(&bad) {
+        assert_eq!(i, want_i);
+        let message = record["error"].as_str().unwrap();
+        assert!(message.contains(reason), "{message}");
+        assert_eq!(record["suspect"], format!("-:{}", i + 1));
+    }
+    let reported = records.iter().filter(|r| r["matches"].is_array()).count();
+    assert_eq!(reported, 10_000 - bad.len());
+    let copies = records
+        .iter()
+        .filter(|r| first_brand(r) == Some("Kestrel Software"))
+        .count();
+    assert_eq!(copies, 1000, "every copy line found");
+}

@@ -202,6 +202,9 @@ pub struct ScanArgs {
     /// Also report the best brands of suspects that are not copies.
     #[arg(long)]
     all: bool,
+    /// Largest suspect page read, in bytes; larger pages are reported as errors.
+    #[arg(long, default_value_t = Limits::default().max_page_bytes)]
+    max_page_bytes: u64,
 }
 
 /// A suspect's pages and best brands, or why it could not be read.
@@ -589,7 +592,12 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
         index: &index,
         args,
         format,
-        limits: index.config().compare.limits.clone(),
+        limits: index
+            .config()
+            .compare
+            .limits
+            .clone()
+            .with_max_page_bytes(args.max_page_bytes),
         out,
         csv,
         json: Vec::new(),
