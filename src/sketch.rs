@@ -5,6 +5,17 @@
 //! sets are smaller than `k`, and with error about `1/sqrt(k)` otherwise; with the sizes
 //! they also estimate containment, which partial copies need. Hashes are xxh3 with a
 //! fixed seed per signal: the same bytes give the same sketch on every run and platform.
+//!
+//! Why bottom-k and not SimHash: `clonehound eval DIR --sketch-study` scores each way of
+//! comparing two pages' word 3-shingles as a detector on its own. A 64-bit SimHash (our
+//! own over these xxh3 hashes; the `simhash` crate hashes single words, so word order is
+//! invisible to it, and costs ~12x more per feature) stores 8 bytes a page against ~400
+//! and does better at low false-positive rates (TPR at 1% FPR 0.77 vs 0.58 for bottom-k
+//! containment on the corpus, 0.66 vs 0.37 on the real pages), with ROC AUC 0.887 vs 0.898
+//! (corpus) and 0.570 vs 0.555 (real). We keep bottom-k sketches because they give what
+//! SimHash cannot: containment (how much of a partial copy's text is the brand's), exact
+//! answers for small sets, and their minima as the index's MinHash LSH keys. A SimHash
+//! text feature beside them is a candidate for the model, to be judged by `eval --fit`.
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64_with_seed;

@@ -12,6 +12,7 @@ mod index_eval;
 mod metrics;
 pub mod operators;
 pub mod population;
+mod sketch_study;
 mod synthetic;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ pub use index_eval::{
     generated_index_check, sources_index_check,
 };
 pub use metrics::{pr_auc, roc_auc, tpr_at_fpr};
+pub use sketch_study::{SketchScore, sketch_study};
 pub use synthetic::{KINDS as SYNTHETIC_KINDS, synthetic_pairs};
 
 use crate::{Brand, Config, Error, Result, Site, SiteFingerprint, compare};

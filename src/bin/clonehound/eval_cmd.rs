@@ -8,7 +8,7 @@ use clap::Args;
 use clonehound::eval::{
     EvalReport, MethodReport, PairScores, evaluate, evaluate_synthetic, fit_logistic,
 };
-use clonehound::eval::{IndexCheck, corpus_index_check, sources_index_check};
+use clonehound::eval::{IndexCheck, corpus_index_check, sketch_study, sources_index_check};
 use clonehound::{Config, FEATURE_NAMES, IndexConfig, Model, N_FEATURES};
 
 #[derive(Args)]
@@ -38,12 +38,35 @@ pub struct EvalArgs {
     /// legitimate sites of pairs.jsonl.
     #[arg(long)]
     index: bool,
+    /// Instead of scoring pairs, compare ways of sketching the text (SimHash, exact and
+    /// bottom-k Jaccard, bottom-k containment), each as a detector on its own.
+    #[arg(long)]
+    sketch_study: bool,
 }
 
 pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
     let config = Config::default();
     if args.index {
         return index_check(args);
+    }
+    if args.sketch_study {
+        let scores = sketch_study(&args.dir, &config).map_err(|e| e.to_string())?;
+        if args.format == "json" {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&scores).map_err(|e| e.to_string())?
+            );
+        } else {
+            println!("| text comparison | ROC AUC | TPR@1% FPR | bytes/page |");
+            println!("|---|---|---|---|");
+            for s in &scores {
+                println!(
+                    "| {} | {:.3} | {:.3} | {} |",
+                    s.method, s.roc_auc, s.tpr_at_fpr_1, s.bytes_per_page
+                );
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let report = if args.synthetic {
         evaluate_synthetic(&args.dir, &config, 300, 4)
