@@ -19,12 +19,8 @@ use serde::Deserialize;
 
 use crate::{Error, Limits, Page, Result};
 
-/// Longest WARC or HTTP header block read.
-const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// Most header lines in a WARC record.
 const MAX_HEADER_LINES: usize = 256;
-/// Bytes a record may carry beyond the page (the HTTP status line and headers).
-const HTTP_HEAD_ALLOWANCE: u64 = 64 * 1024;
 
 /// Opens a WARC file, gzip'd or not (sniffed from its first bytes, not its name).
 ///
@@ -92,7 +88,7 @@ impl<R: BufRead> WarcReader<R> {
         let mut line = Vec::new();
         loop {
             line.clear();
-            let n = read_line(&mut self.reader, &mut line, MAX_HEADER_BYTES)
+            let n = read_line(&mut self.reader, &mut line, self.limits.max_header_bytes)
                 .map_err(|e| self.bad(e))?;
             if n == 0 {
                 return Ok(None);
@@ -111,13 +107,13 @@ impl<R: BufRead> WarcReader<R> {
         let mut total = 0;
         loop {
             line.clear();
-            let n = read_line(&mut self.reader, &mut line, MAX_HEADER_BYTES)
+            let n = read_line(&mut self.reader, &mut line, self.limits.max_header_bytes)
                 .map_err(|e| self.bad(e))?;
             total += n;
             if n == 0 {
                 return Err(self.bad("end of file inside the record header"));
             }
-            if total > MAX_HEADER_BYTES || headers.len() > MAX_HEADER_LINES {
+            if total > self.limits.max_header_bytes || headers.len() > MAX_HEADER_LINES {
                 self.resync = true;
                 return Err(self.bad("record header too large"));
             }
@@ -143,10 +139,11 @@ impl<R: BufRead> WarcReader<R> {
         let is_response = header("warc-type").is_some_and(|t| t.eq_ignore_ascii_case("response"));
         let url = header("warc-target-uri")
             .map(|u| u.trim_start_matches('<').trim_end_matches('>').to_owned());
+        // The page and its HTTP status line and headers.
         let max = self
             .limits
             .max_page_bytes
-            .saturating_add(HTTP_HEAD_ALLOWANCE);
+            .saturating_add(self.limits.max_header_bytes as u64);
         let body = if is_response && length <= max {
             let mut body = Vec::new();
             (&mut self.reader)

@@ -40,6 +40,12 @@ pub struct Limits {
     pub max_favicon_side: u32,
     /// Most memory one favicon decode may allocate, in bytes.
     pub max_favicon_alloc: u64,
+    /// Most elements an SVG favicon may have with its `<use>` references expanded
+    /// (reference bombs are refused before rendering).
+    pub max_svg_elements: u64,
+    /// Largest header block of a WARC record or an HTTP response, in bytes; also the
+    /// longest header line.
+    pub max_header_bytes: usize,
 }
 
 impl Default for Limits {
@@ -57,6 +63,8 @@ impl Default for Limits {
             max_favicon_bytes: 1 << 20,
             max_favicon_side: 4096,
             max_favicon_alloc: 64 << 20,
+            max_svg_elements: 20_000,
+            max_header_bytes: 64 << 10,
         }
     }
 }
@@ -90,4 +98,11 @@ impl Limits {
     setter!(with_max_favicon_bytes, max_favicon_bytes, u64, "1 MiB.");
     setter!(with_max_favicon_side, max_favicon_side, u32, "4096 pixels.");
     setter!(with_max_favicon_alloc, max_favicon_alloc, u64, "64 MiB.");
+    setter!(
+        with_max_svg_elements,
+        max_svg_elements,
+        u64,
+        "20,000 elements."
+    );
+    setter!(with_max_header_bytes, max_header_bytes, usize, "64 KiB.");
 }

@@ -444,3 +444,52 @@ fn a_scan_of_ten_thousand_survives_one_percent_hostile() {
         .count();
     assert_eq!(copies, 1000, "every copy line found");
 }
+
+#[test]
+fn brands_from_a_warc_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // The brand's own crawl: its pages as WARC response records.
+    let mut warc = Vec::new();
+    for page in ["index.html", "about.html", "login.html"] {
+        let html = std::fs::read_to_string(corpus("bluestone-partners").join(page)).unwrap();
+        let url = format!("https://bluestonepartners.com/{page}");
+        warc.extend(warc_record("response", &url, &http(&html, "utf-8")));
+    }
+    std::fs::write(dir.path().join("own.warc"), warc).unwrap();
+    std::fs::write(
+        dir.path().join("brands.toml"),
+        "[[brand]]\nname = \"Bluestone Partners\"\ndomains = [\"bluestonepartners.com\"]\npages = [\"own.warc\"]\n",
+    )
+    .unwrap();
+    let index = dir.path().join("b.idx");
+    bin()
+        .args(["index", "build", "-q"])
+        .arg(dir.path().join("brands.toml"))
+        .arg("-o")
+        .arg(&index)
+        .assert()
+        .success();
+    let info: Value = serde_json::from_slice(
+        &bin()
+            .args(["index", "info"])
+            .arg(&index)
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(info["stats"]["pages"], 3);
+    let out = bin()
+        .args(["scan", "-q", "--format", "jsonl", "--index"])
+        .arg(&index)
+        .arg(corpus("copy-bluestone-partners-phishing"))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(
+        first_brand(&jsonl(&out.stdout)[0]),
+        Some("Bluestone Partners")
+    );
+}

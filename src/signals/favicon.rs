@@ -174,7 +174,7 @@ fn is_svg(bytes: &[u8]) -> bool {
 /// Decodes any supported format into RGBA composited on a white background.
 pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<(String, RgbaImage)> {
     if is_svg(bytes) {
-        return Ok(("svg".to_owned(), render_svg(bytes)?));
+        return Ok(("svg".to_owned(), render_svg(bytes, limits)?));
     }
     let format = image::guess_format(bytes)
         .map_err(|e| Error::Favicon(format!("unknown image format: {e}")))?;
@@ -219,9 +219,6 @@ pub(crate) fn on_white(mut image: RgbaImage) -> RgbaImage {
     }
     image
 }
-
-/// Most elements an SVG icon may have once its `<use>` references are expanded.
-const SVG_MAX_ELEMENTS: u64 = 20_000;
 
 /// Counts the elements an SVG would have with every `<use>` expanded, without expanding
 /// it: each element's expanded size is computed once (so a reference bomb, where each
@@ -288,11 +285,12 @@ fn svg_expanded_elements(bytes: &[u8]) -> Result<u64> {
 
 /// Renders an SVG icon at [`SVG_SIDE`]² with resvg: no fonts (results must not depend on
 /// the machine), no external files or URLs (only `data:` images resolve).
-fn render_svg(bytes: &[u8]) -> Result<RgbaImage> {
+fn render_svg(bytes: &[u8], limits: &Limits) -> Result<RgbaImage> {
     let expanded = svg_expanded_elements(bytes)?;
-    if expanded > SVG_MAX_ELEMENTS {
+    if expanded > limits.max_svg_elements {
         return Err(Error::Favicon(format!(
-            "SVG expands to more than {SVG_MAX_ELEMENTS} elements through <use> references"
+            "SVG expands to more than {} elements through <use> references",
+            limits.max_svg_elements
         )));
     }
     let options = resvg::usvg::Options {
