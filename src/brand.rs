@@ -139,6 +139,27 @@ impl Brand {
         Brand { name, domains }
     }
 
+    /// This identity with what it leaves out (an empty name, no domains) read off the
+    /// brand's own site ([`Brand::infer`]).
+    pub(crate) fn completed_from(self, site: &SiteFingerprint) -> Brand {
+        if !self.name.is_empty() && !self.domains.is_empty() {
+            return self;
+        }
+        let inferred = Brand::infer(site);
+        Brand {
+            name: if self.name.is_empty() {
+                inferred.name
+            } else {
+                self.name
+            },
+            domains: if self.domains.is_empty() {
+                inferred.domains
+            } else {
+                self.domains
+            },
+        }
+    }
+
     /// The normalised phrases that stand for this brand: its name without legal-form
     /// words, that name written as one word, and its domains' main labels.
     pub(crate) fn phrases(&self) -> Vec<String> {

@@ -140,25 +140,7 @@ pub fn compare(
     config: &Config,
 ) -> Comparison {
     // What the caller leaves out of the identity is read off the legitimate site.
-    let brand = match brand {
-        Some(b) if !b.domains.is_empty() && !b.name.is_empty() => b.clone(),
-        given => {
-            let inferred = Brand::infer(legit);
-            let given = given.cloned().unwrap_or_default();
-            Brand {
-                name: if given.name.is_empty() {
-                    inferred.name
-                } else {
-                    given.name
-                },
-                domains: if given.domains.is_empty() {
-                    inferred.domains
-                } else {
-                    given.domains
-                },
-            }
-        }
-    };
+    let brand = brand.cloned().unwrap_or_default().completed_from(legit);
     let matcher = Matcher::new(brand);
     let (favicon, favicon_kept) = match (&legit.favicon, &suspect.favicon) {
         (Some(l), Some(s)) => (Some(l.similarity(s)), l.matches(s)),

@@ -182,7 +182,7 @@ impl IndexBuilder {
     /// Adds a brand and its site; returns the brand's id. Missing parts of the identity
     /// (an empty name or no domains) are read off the site ([`Brand::infer`]).
     pub fn add(&mut self, brand: Brand, site: SiteFingerprint) -> usize {
-        let brand = complete(brand, &site);
+        let brand = brand.completed_from(&site);
         self.brands.push(brand);
         self.sites.push(site);
         self.brands.len() - 1
@@ -215,25 +215,6 @@ impl IndexBuilder {
             stop_keys,
             store: Store::Memory(self.sites),
         }
-    }
-}
-
-fn complete(brand: Brand, site: &SiteFingerprint) -> Brand {
-    if !brand.name.is_empty() && !brand.domains.is_empty() {
-        return brand;
-    }
-    let inferred = Brand::infer(site);
-    Brand {
-        name: if brand.name.is_empty() {
-            inferred.name
-        } else {
-            brand.name
-        },
-        domains: if brand.domains.is_empty() {
-            inferred.domains
-        } else {
-            brand.domains
-        },
     }
 }
 

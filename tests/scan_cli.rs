@@ -65,6 +65,22 @@ fn jsonl(out: &[u8]) -> Vec<Value> {
         .collect()
 }
 
+/// Scans JSON Lines given on standard input; checks the exit code, returns the records.
+fn scan_stdin(index: &Path, extra: &[&str], lines: &[String], code: i32) -> Vec<Value> {
+    let out = bin()
+        .args(["scan", "-q", "--format", "jsonl"])
+        .args(extra)
+        .arg("--index")
+        .arg(index)
+        .arg("-")
+        .write_stdin(lines.join("\n") + "\n")
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
+    jsonl(&out.stdout)
+}
+
 fn first_brand(record: &Value) -> Option<&str> {
     record["matches"].as_array()?.first()?["brand"].as_str()
 }
@@ -283,16 +299,7 @@ fn json_lines_from_stdin() {
         "{not json".to_owned(),
         serde_json::json!({"url": "https://www.bluestonepartners.com/", "html": own}).to_string(),
     ];
-    let out = bin()
-        .args(["scan", "-q", "--index"])
-        .arg(&index)
-        .arg("-")
-        .write_stdin(lines.join("\n") + "\n")
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let records = jsonl(&out.stdout);
+    let records = scan_stdin(&index, &[], &lines, 2);
     assert_eq!(records.len(), 3);
     assert_eq!(records[0]["suspect"], "http://bluestone-login.example/");
     assert_eq!(first_brand(&records[0]), Some("Bluestone Partners"));
@@ -405,24 +412,7 @@ fn a_scan_of_ten_thousand_survives_one_percent_hostile() {
         };
         lines.push(line);
     }
-    let out = bin()
-        .args([
-            "scan",
-            "-q",
-            "--format",
-            "jsonl",
-            "--max-page-bytes",
-            "100000",
-            "--index",
-        ])
-        .arg(&index)
-        .arg("-")
-        .write_stdin(lines.join("\n") + "\n")
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let records = jsonl(&out.stdout);
+    let records = scan_stdin(&index, &["--max-page-bytes", "100000"], &lines, 2);
     assert_eq!(records.len(), 10_000);
     let errors: Vec<(usize, &Value)> = records
         .iter()

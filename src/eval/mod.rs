@@ -102,13 +102,8 @@ pub struct LoadedSite {
     pub digests: Vec<Digests>,
 }
 
-/// Reads and fingerprints every site the pairs name, in parallel. Sites that fail to
-/// load are returned as errors by path; their pairs are skipped and counted.
-pub fn load_sites(
-    dir: &Path,
-    pairs: &[PairSpec],
-    config: &Config,
-) -> BTreeMap<String, Result<LoadedSite>> {
+/// Every site path the pairs name, sorted, once each.
+pub(crate) fn site_paths(pairs: &[PairSpec]) -> Vec<&str> {
     let mut paths: Vec<&str> = pairs
         .iter()
         .flat_map(|p| [p.legit.as_str(), p.suspect.as_str()])
@@ -116,6 +111,16 @@ pub fn load_sites(
     paths.sort_unstable();
     paths.dedup();
     paths
+}
+
+/// Reads and fingerprints every site the pairs name, in parallel. Sites that fail to
+/// load are returned as errors by path; their pairs are skipped and counted.
+pub fn load_sites(
+    dir: &Path,
+    pairs: &[PairSpec],
+    config: &Config,
+) -> BTreeMap<String, Result<LoadedSite>> {
+    site_paths(pairs)
         .par_iter()
         .map(|p| {
             let loaded = Site::from_path(dir.join(p), &config.limits).map(|site| LoadedSite {

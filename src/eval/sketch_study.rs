@@ -87,13 +87,7 @@ pub fn sketch_study(dir: &Path, config: &Config) -> Result<Vec<SketchScore>> {
         .into_iter()
         .filter(|p| !p.is_same_site())
         .collect();
-    let mut paths: Vec<&str> = pairs
-        .iter()
-        .flat_map(|p| [p.legit.as_str(), p.suspect.as_str()])
-        .collect();
-    paths.sort_unstable();
-    paths.dedup();
-    let texts: BTreeMap<&str, Vec<PageText>> = paths
+    let texts: BTreeMap<&str, Vec<PageText>> = super::site_paths(&pairs)
         .par_iter()
         .filter_map(|p| {
             let site = Site::from_path(dir.join(p), &config.limits).ok()?;
