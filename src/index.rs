@@ -314,6 +314,31 @@ struct Header {
 ///
 /// Build one with [`IndexBuilder`]; save and load it with [`Index::save`] and
 /// [`Index::load`].
+///
+/// ```
+/// use clonehound::{Brand, IndexBuilder, IndexConfig, Limits, Page, PageFingerprint, SiteFingerprint, Verdict};
+/// let site = |html: &str, url: &str| SiteFingerprint::from_pages(vec![
+///     PageFingerprint::new(&Page::from_html(html, Some(url)), &Limits::default())]);
+/// let config = IndexConfig { candidates: 1, ..IndexConfig::default() };
+/// let mut builder = IndexBuilder::new(config);
+/// for (name, domain) in [("Acme", "acme.com"), ("Borealis", "borealis.io"), ("Cobalt", "cobalt.dev")] {
+///     let html = format!("<title>{name}</title><h1>{name}</h1><p>{name} builds things for {domain} customers.</p>");
+///     builder.add(Brand::new(name, [domain]), site(&html, &format!("https://{domain}/")));
+/// }
+/// let index = builder.build();
+/// assert_eq!((index.len(), index.stats().pages), (3, 3));
+/// assert_eq!(index.brands()[1].name, "Borealis");
+///
+/// let phish = site("<title>Borealis</title><h1>Borealis</h1><p>Borealis builds things for borealis.io customers.</p>",
+///     "http://borealis-verify.example/");
+/// // Retrieval alone, then full comparisons of the candidates only.
+/// assert_eq!(index.candidates(&phish)[0].0, 1);
+/// let best = &index.query(&phish, 1)?[0];
+/// assert_eq!(best.comparison.verdict, Verdict::Impersonation);
+/// // The same answer as comparing with every brand, at a fraction of the cost.
+/// assert_eq!(index.brute_force(&phish, 1)?[0].brand_id, best.brand_id);
+/// # Ok::<(), clonehound::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Index {
     config: IndexConfig,
