@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::brand::Presence;
 use crate::fingerprint::PageFingerprint;
 
-/// Feature names, in the order of [`features`] and the model's weights.
+/// Feature names, in the order of [`Signals::features`] and the model's weights.
 pub const FEATURE_NAMES: [&str; 19] = [
     "structure",
     "style",

@@ -17,7 +17,7 @@ pub struct Text {
     pub words: Sketch,
     /// The normalised `<title>`.
     pub title: String,
-    /// The first [`LEAD_BYTES`] of normalised visible text.
+    /// The first KiB of normalised visible text.
     pub lead: String,
 }
 
