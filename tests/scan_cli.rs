@@ -318,24 +318,25 @@ fn json_lines_from_stdin() {
 fn bad_brands_files_and_indexes_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let brands = dir.path().join("brands.toml");
-    std::fs::write(&brands, "[[brand]]\nname = \"X\"\npages = [\"nowhere\"]\n").unwrap();
-    bin()
-        .args(["index", "build"])
-        .arg(&brands)
-        .args(["-o"])
-        .arg(dir.path().join("x.idx"))
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("nowhere"));
-    std::fs::write(&brands, "[[brand]]\nnam = \"typo\"\n").unwrap();
-    bin()
-        .args(["index", "build"])
-        .arg(&brands)
-        .args(["-o"])
-        .arg(dir.path().join("x.idx"))
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("brands.toml"));
+    // A missing page source, and a misspelt field: refused, naming what is wrong.
+    let cases = [
+        (
+            "[[brand]]\nname = \"X\"\npages = [\"nowhere\"]\n",
+            "nowhere",
+        ),
+        ("[[brand]]\nnam = \"typo\"\n", "brands.toml"),
+    ];
+    for (toml, named) in cases {
+        std::fs::write(&brands, toml).unwrap();
+        bin()
+            .args(["index", "build"])
+            .arg(&brands)
+            .args(["-o"])
+            .arg(dir.path().join("x.idx"))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(named));
+    }
     let index = build_index(dir.path());
     let mut bytes = std::fs::read(&index).unwrap();
     bytes[8..12].copy_from_slice(&99u32.to_le_bytes());
