@@ -661,28 +661,30 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
     let limits = Limits::default();
     let mut out = std::io::BufWriter::new(std::io::stdout());
     let mut errors = 0;
-    let mut emit =
-        |input: &str, page: &Page, favicon: Option<&clonehound::Favicon>| -> Result<(), String> {
-            let fp = PageFingerprint::new(page, &limits);
-            let digests = clonehound::eval::Digests::of_bytes(page.html.as_bytes());
-            let favicon = favicon.map(|f| {
-                serde_json::json!({
-                    "shodan": f.shodan, "shodan_unsigned": f.shodan_unsigned(),
-                    "md5": f.md5, "sha256": f.sha256, "phash": f.phash, "source": f.source,
-                })
-            });
-            let line = FingerprintOut {
-                input,
-                url: page.url.as_deref(),
-                sha256: hex(&sha2::Sha256::digest(page.html.as_bytes())),
-                tlsh: digests.tlsh,
-                ssdeep: digests.ssdeep,
-                favicon,
-                fingerprint: &fp,
-            };
-            let json = serde_json::to_string(&line).map_err(|e| e.to_string())?;
-            writeln!(out, "{json}").map_err(|e| e.to_string())
+    let mut emit = |input: &str,
+                    page: &Page,
+                    fp: &PageFingerprint,
+                    favicon: Option<&clonehound::Favicon>|
+     -> Result<(), String> {
+        let digests = clonehound::eval::Digests::of_bytes(page.html.as_bytes());
+        let favicon = favicon.map(|f| {
+            serde_json::json!({
+                "shodan": f.shodan, "shodan_unsigned": f.shodan_unsigned(),
+                "md5": f.md5, "sha256": f.sha256, "phash": f.phash, "source": f.source,
+            })
+        });
+        let line = FingerprintOut {
+            input,
+            url: page.url.as_deref(),
+            sha256: hex(&sha2::Sha256::digest(page.html.as_bytes())),
+            tlsh: digests.tlsh,
+            ssdeep: digests.ssdeep,
+            favicon,
+            fingerprint: fp,
         };
+        let json = serde_json::to_string(&line).map_err(|e| e.to_string())?;
+        writeln!(out, "{json}").map_err(|e| e.to_string())
+    };
     let mut fail = |what: &str, e: &dyn std::fmt::Display| {
         errors += 1;
         eprintln!("clonehound: {what}: {e}");
@@ -716,9 +718,10 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
         } else {
             match Site::from_path(input, &limits) {
                 Ok(site) => {
+                    // Fingerprinted once, with the site's favicon.
                     let fp = SiteFingerprint::from_site(&site, &limits);
-                    for page in &site.pages {
-                        emit(&name, page, fp.favicon.as_ref())?;
+                    for (page, page_fp) in site.pages.iter().zip(&fp.pages) {
+                        emit(&name, page, page_fp, fp.favicon.as_ref())?;
                     }
                 }
                 Err(e) => fail(&name, &e),
@@ -727,7 +730,7 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
         };
         for page in pages {
             match page {
-                Ok(page) => emit(&name, &page, None)?,
+                Ok(page) => emit(&name, &page, &PageFingerprint::new(&page, &limits), None)?,
                 Err(e) => fail(&name, &e),
             }
         }
