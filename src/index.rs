@@ -207,12 +207,14 @@ impl IndexBuilder {
         let (keys, ids, stop_keys) = drop_common(postings, self.config.max_posting);
         let pages = self.sites.iter().map(|s| s.pages.len() as u32).collect();
         Index {
-            config: self.config,
-            brands: self.brands,
-            pages,
-            keys,
-            ids,
-            stop_keys,
+            tables: Tables {
+                config: self.config,
+                brands: self.brands,
+                pages,
+                keys,
+                ids,
+                stop_keys,
+            },
             store: Store::Memory(self.sites),
         }
     }
@@ -297,17 +299,17 @@ fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()
     f.read_exact(buf)
 }
 
-/// What [`Index::save`] writes before the records.
-#[derive(Serialize, Deserialize)]
-struct Header {
+/// The retrieval tables and identities: what [`Index::save`] writes, with the record
+/// offsets, before the records, and what [`Index::load`] keeps in memory.
+#[derive(Debug, Serialize, Deserialize)]
+struct Tables {
     config: IndexConfig,
     brands: Vec<Brand>,
     pages: Vec<u32>,
+    /// Sorted keys, each repeated once per brand holding it; `ids` runs beside.
     keys: Vec<u64>,
     ids: Vec<u32>,
     stop_keys: usize,
-    /// Offsets of the records, relative to the end of the header, then their end.
-    offsets: Vec<u64>,
 }
 
 /// An index of protected brands: query a suspect for the brands it most resembles.
@@ -341,13 +343,7 @@ struct Header {
 /// ```
 #[derive(Debug)]
 pub struct Index {
-    config: IndexConfig,
-    brands: Vec<Brand>,
-    pages: Vec<u32>,
-    /// Sorted keys, each repeated once per brand holding it; `ids` runs beside.
-    keys: Vec<u64>,
-    ids: Vec<u32>,
-    stop_keys: usize,
+    tables: Tables,
     store: Store,
 }
 
@@ -370,28 +366,28 @@ pub struct IndexStats {
 impl Index {
     /// Number of brands.
     pub fn len(&self) -> usize {
-        self.brands.len()
+        self.tables.brands.len()
     }
 
     /// True when no brand is indexed.
     pub fn is_empty(&self) -> bool {
-        self.brands.is_empty()
+        self.tables.brands.is_empty()
     }
 
     /// The indexed brands, by id.
     pub fn brands(&self) -> &[Brand] {
-        &self.brands
+        &self.tables.brands
     }
 
     /// The settings the index was built with.
     pub fn config(&self) -> &IndexConfig {
-        &self.config
+        &self.tables.config
     }
 
     /// Changes the settings used by queries (the build-time `max_posting` stays).
     pub fn set_config(&mut self, config: IndexConfig) {
-        let max_posting = self.config.max_posting;
-        self.config = IndexConfig {
+        let max_posting = self.tables.config.max_posting;
+        self.tables.config = IndexConfig {
             max_posting,
             ..config
         };
@@ -400,6 +396,7 @@ impl Index {
     /// Figures about the index.
     pub fn stats(&self) -> IndexStats {
         let identities: usize = self
+            .tables
             .brands
             .iter()
             .map(|b| {
@@ -419,13 +416,13 @@ impl Index {
             Store::File(f) => f.offsets.len() * 8,
         };
         IndexStats {
-            brands: self.brands.len(),
-            pages: self.pages.iter().map(|&p| p as usize).sum(),
-            postings: self.keys.len(),
-            stop_keys: self.stop_keys,
-            memory_bytes: self.keys.len() * 8
-                + self.ids.len() * 4
-                + self.pages.len() * 4
+            brands: self.tables.brands.len(),
+            pages: self.tables.pages.iter().map(|&p| p as usize).sum(),
+            postings: self.tables.keys.len(),
+            stop_keys: self.tables.stop_keys,
+            memory_bytes: self.tables.keys.len() * 8
+                + self.tables.ids.len() * 4
+                + self.tables.pages.len() * 4
                 + identities
                 + store,
         }
@@ -453,13 +450,14 @@ impl Index {
     }
 
     fn postings(&self, key: u64) -> &[u32] {
-        let start = self.keys.partition_point(|&k| k < key);
+        let start = self.tables.keys.partition_point(|&k| k < key);
         let end = start
             + self
+                .tables
                 .keys
                 .get(start..)
                 .map_or(0, |rest| rest.partition_point(|&k| k == key));
-        self.ids.get(start..end).unwrap_or_default()
+        self.tables.ids.get(start..end).unwrap_or_default()
     }
 
     /// The retrieval stage alone: brands voted for by the suspect's keys, best first,
@@ -480,7 +478,7 @@ impl Index {
             .chunk_by(|a, b| a.0 == b.0)
             .filter_map(|run| {
                 let id = run.first()?.0 as usize;
-                let brand = self.brands.get(id)?;
+                let brand = self.tables.brands.get(id)?;
                 if hosts.iter().any(|h| brand.owns(h)) {
                     return None;
                 }
@@ -488,7 +486,7 @@ impl Index {
             })
             .collect();
         totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        totals.truncate(self.config.candidates);
+        totals.truncate(self.tables.config.candidates);
         totals
     }
 
@@ -505,9 +503,10 @@ impl Index {
     /// left out, as in [`Index::query`].
     pub fn brute_force(&self, suspect: &SiteFingerprint, top: usize) -> Result<Vec<Match>> {
         let hosts = suspect_hosts(suspect);
-        let ids: Vec<usize> = (0..self.brands.len())
+        let ids: Vec<usize> = (0..self.tables.brands.len())
             .filter(|&id| {
-                self.brands
+                self.tables
+                    .brands
                     .get(id)
                     .is_some_and(|b| !hosts.iter().any(|h| b.owns(h)))
             })
@@ -518,11 +517,11 @@ impl Index {
     fn rank(&self, suspect: &SiteFingerprint, ids: &[usize], top: usize) -> Result<Vec<Match>> {
         let mut matches = Vec::with_capacity(ids.len());
         for &id in ids {
-            let Some(brand) = self.brands.get(id) else {
+            let Some(brand) = self.tables.brands.get(id) else {
                 continue;
             };
             let comparison = self.with_site(id, |site| {
-                compare(site, suspect, Some(brand), &self.config.compare)
+                compare(site, suspect, Some(brand), &self.tables.config.compare)
             })?;
             matches.push(Match {
                 brand_id: id,
@@ -571,7 +570,7 @@ impl Index {
         };
         let mut records = Vec::new();
         let mut offsets = vec![0u64];
-        for id in 0..self.brands.len() {
+        for id in 0..self.tables.brands.len() {
             let bytes = match &self.store {
                 Store::Memory(sites) => sites.get(id).map(encode).transpose()?.unwrap_or_default(),
                 Store::File(f) => encode(&f.read(id)?)?,
@@ -579,15 +578,8 @@ impl Index {
             records.extend_from_slice(&bytes);
             offsets.push(records.len() as u64);
         }
-        let header = Header {
-            config: self.config.clone(),
-            brands: self.brands.clone(),
-            pages: self.pages.clone(),
-            keys: self.keys.clone(),
-            ids: self.ids.clone(),
-            stop_keys: self.stop_keys,
-            offsets,
-        };
+        // The header is the tables and the record offsets, as one postcard tuple.
+        let header = (&self.tables, &offsets);
         let header = postcard::to_allocvec(&header).map_err(|e| Error::Invalid(e.to_string()))?;
         let file = File::create(path).map_err(|e| Error::io(path, e))?;
         let mut out = BufWriter::new(file);
@@ -637,30 +629,26 @@ impl Index {
         }
         let mut buf = vec![0u8; usize::try_from(len).map_err(|_| bad("header too large".into()))?];
         file.read_exact(&mut buf).map_err(|e| Error::io(path, e))?;
-        let header: Header = postcard::from_bytes(&buf).map_err(|e| bad(e.to_string()))?;
+        let (tables, offsets): (Tables, Vec<u64>) =
+            postcard::from_bytes(&buf).map_err(|e| bad(e.to_string()))?;
         let base = 20 + len;
-        let n = header.brands.len();
-        let consistent = header.pages.len() == n
-            && header.offsets.len() == n + 1
-            && header.keys.len() == header.ids.len()
-            && header.keys.is_sorted()
-            && header.ids.iter().all(|&id| (id as usize) < n)
-            && header.offsets.is_sorted()
-            && header.offsets.last().is_some_and(|&end| base + end <= size);
+        let n = tables.brands.len();
+        let consistent = tables.pages.len() == n
+            && offsets.len() == n + 1
+            && tables.keys.len() == tables.ids.len()
+            && tables.keys.is_sorted()
+            && tables.ids.iter().all(|&id| (id as usize) < n)
+            && offsets.is_sorted()
+            && offsets.last().is_some_and(|&end| base + end <= size);
         if !consistent {
             return Err(bad("inconsistent tables".into()));
         }
         Ok(Index {
-            config: header.config,
-            brands: header.brands,
-            pages: header.pages,
-            keys: header.keys,
-            ids: header.ids,
-            stop_keys: header.stop_keys,
+            tables,
             store: Store::File(FileStore {
                 path: path.to_owned(),
                 file,
-                offsets: header.offsets.into_iter().map(|o| o + base).collect(),
+                offsets: offsets.into_iter().map(|o| o + base).collect(),
             }),
         })
     }
