@@ -70,9 +70,16 @@ fn is_warc(path: &Path) -> bool {
     name.ends_with(".warc") || name.ends_with(".warc.gz")
 }
 
-fn is_jsonl(path: &Path) -> bool {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+/// The JSON Lines stream an input names: standard input for `-`, or a `.jsonl` /
+/// `.ndjson` file; `None` for any other input.
+fn json_lines(input: &Path) -> Option<std::io::Result<Box<dyn BufRead>>> {
+    if input.as_os_str() == "-" {
+        return Some(Ok(Box::new(std::io::stdin().lock())));
+    }
+    let name = input.to_string_lossy().to_ascii_lowercase();
+    (name.ends_with(".jsonl") || name.ends_with(".ndjson")).then(|| {
+        std::fs::File::open(input).map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn BufRead>)
+    })
 }
 
 /// One brand's site from its page sources: site directories and HTML files (with their
@@ -451,13 +458,9 @@ impl Scanner<'_> {
     /// Reads one input into jobs, running full batches as they fill.
     fn input(&mut self, input: &Path, jobs: &mut Vec<Job>) -> std::io::Result<()> {
         let name = input.display().to_string();
-        if name == "-" {
-            let stdin = std::io::stdin();
-            return self.jsonl(&name, stdin.lock(), jobs);
-        }
-        if is_jsonl(input) {
-            match std::fs::File::open(input) {
-                Ok(f) => return self.jsonl(&name, std::io::BufReader::new(f), jobs),
+        if let Some(reader) = json_lines(input) {
+            match reader {
+                Ok(r) => return self.jsonl(&name, r, jobs),
                 Err(e) => jobs.push(Job::Failed(name, e.to_string())),
             }
         } else if is_warc(input) {
@@ -691,43 +694,36 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
     };
     for input in &args.inputs {
         let name = input.display().to_string();
-        let pages: Box<dyn Iterator<Item = Result<Page, Error>>> = if name == "-" {
-            Box::new(JsonLinesReader::new(
-                std::io::stdin().lock(),
-                limits.clone(),
-            ))
-        } else if is_jsonl(input) {
-            match std::fs::File::open(input) {
-                Ok(f) => Box::new(JsonLinesReader::new(
-                    std::io::BufReader::new(f),
-                    limits.clone(),
-                )),
-                Err(e) => {
-                    fail(&name, &e);
-                    continue;
-                }
-            }
-        } else if is_warc(input) {
-            match open_warc(input, &limits) {
-                Ok(r) => Box::new(r),
-                Err(e) => {
-                    fail(&name, &e);
-                    continue;
-                }
-            }
-        } else {
-            match Site::from_path(input, &limits) {
-                Ok(site) => {
-                    // Fingerprinted once, with the site's favicon.
-                    let fp = SiteFingerprint::from_site(&site, &limits);
-                    for (page, page_fp) in site.pages.iter().zip(&fp.pages) {
-                        emit(&name, page, page_fp, fp.favicon.as_ref())?;
+        let pages: Box<dyn Iterator<Item = Result<Page, Error>>> =
+            if let Some(reader) = json_lines(input) {
+                match reader {
+                    Ok(r) => Box::new(JsonLinesReader::new(r, limits.clone())),
+                    Err(e) => {
+                        fail(&name, &e);
+                        continue;
                     }
                 }
-                Err(e) => fail(&name, &e),
-            }
-            continue;
-        };
+            } else if is_warc(input) {
+                match open_warc(input, &limits) {
+                    Ok(r) => Box::new(r),
+                    Err(e) => {
+                        fail(&name, &e);
+                        continue;
+                    }
+                }
+            } else {
+                match Site::from_path(input, &limits) {
+                    Ok(site) => {
+                        // Fingerprinted once, with the site's favicon.
+                        let fp = SiteFingerprint::from_site(&site, &limits);
+                        for (page, page_fp) in site.pages.iter().zip(&fp.pages) {
+                            emit(&name, page, page_fp, fp.favicon.as_ref())?;
+                        }
+                    }
+                    Err(e) => fail(&name, &e),
+                }
+                continue;
+            };
         for page in pages {
             match page {
                 Ok(page) => emit(&name, &page, &PageFingerprint::new(&page, &limits), None)?,
