@@ -33,17 +33,11 @@ fn at(b: &[u8], i: usize) -> Option<u8> {
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
 }
 
 fn find_byte(hay: &[u8], from: usize, b: u8) -> Option<usize> {
-    hay.get(from..)?
-        .iter()
-        .position(|&c| c == b)
-        .map(|p| p + from)
+    memchr::memchr(b, hay.get(from..)?).map(|p| p + from)
 }
 
 /// Where a raw-text element named `name` ends: the next `</name` in any case.
