@@ -316,8 +316,8 @@ pub struct Presence {
     pub footer: f64,
     /// Links to a brand domain.
     pub links: f64,
-    /// Loads resources from, or posts forms to, a brand domain, or names resource
-    /// files after the brand.
+    /// Loads resources from, or posts forms to, a brand domain, names resource files
+    /// after the brand, or writes a brand domain's URLs into its scripts.
     pub resources: f64,
     /// The page names itself as someone other than the brand: by its site name, or by
     /// its copyright lines when it does not claim the brand in its title or headings.
@@ -372,7 +372,9 @@ impl Presence {
             // elsewhere points back at the brand like a link does.
             links: (a.link_hosts.iter().any(host_hit)
                 || page.identity.own_domains.iter().any(host_hit)) as u8 as f64,
-            resources: (a.hosts.iter().any(host_hit) || named_in_paths) as u8 as f64,
+            resources: (a.hosts.iter().any(host_hit)
+                || a.script_hosts.iter().any(host_hit)
+                || named_in_paths) as u8 as f64,
             // A site name is a deliberate claim to be someone else. A copyright line
             // counts only when the page does not claim the brand where pages name
             // themselves: a kit keeping the brand's title with a stray copyright line

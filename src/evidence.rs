@@ -176,6 +176,24 @@ fn identity(
             format!("links back to {}", list(&linked, 3)),
         );
     }
+    // As the presence signal reads hosts: owned, or a label that is the brand's name.
+    let compact: Vec<String> = brand.phrases().iter().map(|p| p.replace(' ', "")).collect();
+    let brands_host =
+        |h: &&String| brand.owns(h) || h.split('.').any(|l| compact.iter().any(|c| c == l));
+    let scripted: Vec<&str> = suspect
+        .assets
+        .script_hosts
+        .iter()
+        .filter(brands_host)
+        .map(String::as_str)
+        .collect();
+    if !scripted.is_empty() {
+        push(
+            out,
+            "identity",
+            format!("its scripts carry URLs of {}", list(&scripted, 3)),
+        );
+    }
     if p.other_name > 0.0 && (sig.text >= 0.2 || sig.asset_containment >= 0.3) {
         let theirs = suspect
             .identity

@@ -15,7 +15,7 @@ use crate::{Error, Limits, Page, Result, Site};
 
 /// Version of the serialised fingerprint format. Fingerprints of another version are
 /// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Hashes kept per bottom-k sketch.
 pub(crate) const SKETCH_K: usize = 128;

@@ -37,8 +37,13 @@ use crate::signals::assets::{clean_host, split_url};
 use crate::sketch::hash64;
 use crate::{Error, Result};
 
-/// Version of the saved index format; [`Index::load`] refuses any other.
-pub const INDEX_VERSION: u32 = 1;
+/// Version of the saved index format; [`Index::load`] refuses any other. The file
+/// also records the [`crate::FORMAT_VERSION`] of the fingerprints it holds, and a file
+/// holding fingerprints of another version is refused too.
+pub const INDEX_VERSION: u32 = 2;
+
+/// Bytes before the header: magic, index version, fingerprint version, header length.
+const PREAMBLE: u64 = 24;
 
 /// First bytes of a saved index.
 const MAGIC: &[u8; 8] = b"CLHNDIDX";
@@ -550,8 +555,9 @@ impl Index {
         suspects.par_iter().map(|s| self.query(s, top)).collect()
     }
 
-    /// Writes the index to `path`: magic bytes, [`INDEX_VERSION`], a header with the
-    /// retrieval tables, then one record per brand (postcard-encoded serde).
+    /// Writes the index to `path`: magic bytes, [`INDEX_VERSION`],
+    /// [`crate::FORMAT_VERSION`], a header with the retrieval tables, then one record per
+    /// brand (postcard-encoded serde).
     ///
     /// ```
     /// # use clonehound::{Index, IndexBuilder};
@@ -586,6 +592,7 @@ impl Index {
         let write = |out: &mut BufWriter<File>| -> std::io::Result<()> {
             out.write_all(MAGIC)?;
             out.write_all(&INDEX_VERSION.to_le_bytes())?;
+            out.write_all(&crate::FORMAT_VERSION.to_le_bytes())?;
             out.write_all(&(header.len() as u64).to_le_bytes())?;
             out.write_all(&header)?;
             out.write_all(&records)?;
@@ -596,8 +603,9 @@ impl Index {
 
     /// Reads an index written by [`Index::save`]. The retrieval tables are read now;
     /// each brand's record is read from the file when that brand is a candidate. A file
-    /// of another [`INDEX_VERSION`] is refused with [`Error::Format`]; a file that is
-    /// not an index, or is damaged, with [`Error::Decode`].
+    /// of another [`INDEX_VERSION`], or holding fingerprints of another
+    /// [`crate::FORMAT_VERSION`], is refused with [`Error::Format`]; a file that is not
+    /// an index, or is damaged, with [`Error::Decode`].
     pub fn load(path: impl AsRef<Path>) -> Result<Index> {
         let path = path.as_ref();
         let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -606,23 +614,32 @@ impl Index {
             what: "index file",
             reason,
         };
-        let mut head = [0u8; 20];
+        let mut head = [0u8; PREAMBLE as usize];
         file.read_exact(&mut head)
             .map_err(|_| bad("shorter than an index header".into()))?;
-        let (magic, rest) = head.split_at(8);
+        let (magic, version) = head.split_at(8);
         if magic != MAGIC {
             return Err(bad("not a clonehound index (wrong magic bytes)".into()));
         }
-        let (version, len) = rest.split_at(4);
-        let version = u32::from_le_bytes(version.try_into().map_err(|_| bad("header".into()))?);
-        if version != INDEX_VERSION {
-            return Err(Error::Format {
-                found: version,
-                supported: INDEX_VERSION,
-            });
+        let word = |at: usize| -> Result<u32> {
+            let bytes = version
+                .get(at..at + 4)
+                .ok_or_else(|| bad("header".into()))?;
+            Ok(u32::from_le_bytes(
+                bytes.try_into().map_err(|_| bad("header".into()))?,
+            ))
+        };
+        for (found, supported) in [(word(0)?, INDEX_VERSION), (word(4)?, crate::FORMAT_VERSION)] {
+            if found != supported {
+                return Err(Error::Format { found, supported });
+            }
         }
-        let len = u64::from_le_bytes(len.try_into().map_err(|_| bad("header".into()))?);
-        if len > size.saturating_sub(20) {
+        let len = version
+            .get(8..16)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+            .ok_or_else(|| bad("header".into()))?;
+        if len > size.saturating_sub(PREAMBLE) {
             return Err(bad(format!(
                 "header claims {len} bytes but the file has {size}"
             )));
@@ -631,7 +648,7 @@ impl Index {
         file.read_exact(&mut buf).map_err(|e| Error::io(path, e))?;
         let (tables, offsets): (Tables, Vec<u64>) =
             postcard::from_bytes(&buf).map_err(|e| bad(e.to_string()))?;
-        let base = 20 + len;
+        let base = PREAMBLE + len;
         let n = tables.brands.len();
         let consistent = tables.pages.len() == n
             && offsets.len() == n + 1
@@ -713,6 +730,18 @@ fn favicon_keys(site: &SiteFingerprint, out: &mut Vec<u64>) {
     }
 }
 
+/// Name keys of every run of up to [`NAME_WORDS`] words, spaced and written as one word.
+fn name_runs(w: &[&str], keys: &mut Vec<u64>) {
+    for n in 1..=NAME_WORDS {
+        for run in w.windows(n) {
+            keys.push(name_key(&run.join(" ")));
+            if n > 1 {
+                keys.push(name_key(&run.concat()));
+            }
+        }
+    }
+}
+
 fn name_key(phrase: &str) -> u64 {
     Family::Name.tag(Family::Name.key(phrase.as_bytes()))
 }
@@ -734,9 +763,10 @@ fn brand_keys(brand: &Brand, site: &SiteFingerprint) -> Vec<u64> {
 }
 
 /// Every key a suspect is looked up by: its pages' content keys, its favicon, runs of
-/// up to three words from where pages name themselves (as brand-name keys), and the
-/// hosts it links to, loads from, posts to or writes e-mail to, with their parent
-/// domains (as brand-domain keys).
+/// up to three words from where pages name themselves and from resource paths (as
+/// brand-name keys), and the hosts it links to, loads from, posts to, writes into its
+/// scripts or writes e-mail to, with their parent domains (as brand-domain keys) and
+/// their labels (as brand-name keys): every place [`crate::Presence`] looks for a brand.
 fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
     let mut keys = Vec::new();
     for page in site.pages.iter().take(QUERY_PAGES) {
@@ -749,27 +779,30 @@ fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
             &z.footer,
             &page.text.lead,
         ] {
-            let w: Vec<&str> = words(zone).collect();
-            for n in 1..=NAME_WORDS {
-                for run in w.windows(n) {
-                    keys.push(name_key(&run.join(" ")));
-                    if n > 1 {
-                        keys.push(name_key(&run.concat()));
-                    }
-                }
-            }
+            name_runs(&words(zone).collect::<Vec<_>>(), &mut keys);
         }
         let a = &page.assets;
+        // Resource file names (`acme-logo.png`) name brands as the presence signal reads them.
+        for path in &a.paths {
+            let w: Vec<&str> = path
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            name_runs(&w, &mut keys);
+        }
         let form_hosts = a.form_actions.iter().filter_map(|f| split_url(f).0);
         let hosts = a
             .hosts
             .iter()
             .chain(&a.link_hosts)
+            .chain(&a.script_hosts)
             .cloned()
             .chain(form_hosts)
             .chain(page.identity.email_domains());
         for host in hosts {
             let host = clean_host(&host);
+            // A label that is a brand's name written as one word (`acme.example.net`).
+            keys.extend(host.split('.').map(name_key));
             let mut rest = host.as_str();
             loop {
                 keys.push(domain_key(rest));
@@ -813,6 +846,26 @@ mod tests {
             ),
         );
         b.build()
+    }
+
+    #[test]
+    fn retrieves_a_brand_named_only_in_a_script_url_or_a_file_name() {
+        let index = sample();
+        // A captcha frame saved from the brand's page: no brand text, only its origin.
+        let frame = site(
+            r#"<div id="rc"></div><script>init("\x22https://www.borealis.io:443\x22", [1,2])</script>"#,
+            "http://frames.example/",
+        );
+        let logo = site(
+            r#"<p>Enter your details</p><img src="img/borealis-logo.png"><form><input type=password></form>"#,
+            "http://kit.example/",
+        );
+        for suspect in [frame, logo] {
+            assert!(index.candidates(&suspect).iter().any(|c| c.0 == 1));
+            let by_index = index.query(&suspect, 1).unwrap();
+            assert_eq!(by_index[0].brand_id, 1);
+            assert_eq!(by_index, index.brute_force(&suspect, 1).unwrap());
+        }
     }
 
     #[test]
@@ -871,6 +924,15 @@ mod tests {
             Index::load(&path),
             Err(Error::Format { found, .. }) if found == INDEX_VERSION + 1
         ));
+        bytes[8..12].copy_from_slice(&INDEX_VERSION.to_le_bytes());
+        bytes[12..16].copy_from_slice(&(crate::FORMAT_VERSION - 1).to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(matches!(
+            Index::load(&path),
+            Err(Error::Format { found, supported })
+                if found == crate::FORMAT_VERSION - 1 && supported == crate::FORMAT_VERSION
+        ));
+        bytes[12..16].copy_from_slice(&crate::FORMAT_VERSION.to_le_bytes());
         std::fs::write(&path, b"not an index at all, not even close").unwrap();
         assert!(matches!(Index::load(&path), Err(Error::Decode { .. })));
         bytes[8..12].copy_from_slice(&INDEX_VERSION.to_le_bytes());

@@ -13,9 +13,11 @@ use std::path::Path;
 use clonehound::{Error, FORMAT_VERSION, Limits, PageFingerprint, SiteFingerprint};
 
 const SITE: &str = "corpus/sites/kestrel-software";
-const FIXTURE: &str = "tests/fixtures/v2/kestrel-software.json";
-/// Written by format version 1 (before favicons); kept to prove old files are refused.
+const FIXTURE: &str = "tests/fixtures/v3/kestrel-software.json";
+/// Written by format versions 1 (before favicons) and 2 (before script hosts); kept to
+/// prove old files are refused.
 const FIXTURE_V1: &str = "tests/fixtures/v1/kestrel-software.json";
+const FIXTURE_V2: &str = "tests/fixtures/v2/kestrel-software.json";
 
 fn fingerprint_with_threads(threads: usize) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -68,20 +70,23 @@ fn other_versions_are_refused_with_a_clear_error() {
         }) => assert_eq!(supported, FORMAT_VERSION),
         other => panic!("expected a format error, got {other:?}"),
     }
-    let v1 = std::fs::read_to_string(FIXTURE_V1).unwrap();
-    assert!(matches!(
-        SiteFingerprint::from_json(&v1),
-        Err(Error::Format {
-            found: 1,
-            supported: 2
-        })
-    ));
-    let future =
-        std::fs::read_to_string(FIXTURE)
-            .unwrap()
-            .replacen("\"version\":2", "\"version\":3", 1);
+    for (path, found) in [(FIXTURE_V1, 1), (FIXTURE_V2, 2)] {
+        let old = std::fs::read_to_string(path).unwrap();
+        match SiteFingerprint::from_json(&old) {
+            Err(Error::Format {
+                found: f,
+                supported,
+            }) => assert_eq!((f, supported), (found, FORMAT_VERSION)),
+            other => panic!("{path}: expected a format error, got {other:?}"),
+        }
+    }
+    let future = std::fs::read_to_string(FIXTURE).unwrap().replacen(
+        &format!("\"version\":{FORMAT_VERSION}"),
+        &format!("\"version\":{}", FORMAT_VERSION + 1),
+        1,
+    );
     assert!(matches!(
         SiteFingerprint::from_json(&future),
-        Err(Error::Format { found: 3, .. })
+        Err(Error::Format { found, .. }) if found == FORMAT_VERSION + 1
     ));
 }

@@ -36,10 +36,36 @@ pub struct IndexCheck {
     pub brute_top1: f64,
     /// Mean number of brands compared in full per query.
     pub mean_candidates: f64,
+    /// The copies the index attributes to another brand than the one copied (or to
+    /// none), so a person can check why.
+    pub misses: Vec<Miss>,
 }
 
-/// A copy to query and the id of the brand it copies.
-pub type Copy = (SiteFingerprint, usize);
+/// A copy the index attributed to another brand than the one it copies.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Miss {
+    /// The copy's name (its site directory).
+    pub copy: String,
+    /// The brand it copies.
+    pub truth: String,
+    /// Its score against that brand.
+    pub truth_score: f64,
+    /// The index's best brand, if any.
+    pub found: Option<String>,
+    /// Its score against that brand.
+    pub found_score: f64,
+}
+
+/// A copy to query: its name, fingerprint and the id of the brand it copies.
+#[derive(Clone, Debug)]
+pub struct Copy {
+    /// A name to report it by (its site directory).
+    pub name: String,
+    /// Its fingerprint.
+    pub site: SiteFingerprint,
+    /// The id of the brand it copies, in the order brands were added.
+    pub truth: usize,
+}
 
 /// Builds an index of `brands`, queries every copy through it and by brute force, and
 /// compares the answers.
@@ -65,24 +91,55 @@ pub fn check_built_index(label: &str, index: &Index, copies: &[Copy]) -> Result<
                     (Some(x), Some(y)) if x.name.eq_ignore_ascii_case(&y.name))
         })
     };
-    let outcomes: Vec<Result<(bool, bool, bool, usize)>> = copies
+    let name = |id: usize| index.brands().get(id).map(|b| b.name.clone());
+    let outcomes: Vec<Result<(Outcome, Option<Miss>)>> = copies
         .par_iter()
-        .map(|(suspect, truth)| {
-            let candidates = index.candidates(suspect).len();
-            let by_index = index.query(suspect, 1)?.first().map(|m| m.brand_id);
-            let by_brute = index.brute_force(suspect, 1)?.first().map(|m| m.brand_id);
+        .map(|copy| {
+            let candidates = index.candidates(&copy.site).len();
+            let best = index.query(&copy.site, 1)?.into_iter().next();
+            let by_index = best.as_ref().map(|m| m.brand_id);
+            let by_brute = index
+                .brute_force(&copy.site, 1)?
+                .first()
+                .map(|m| m.brand_id);
+            let hit = same_brand(by_index, copy.truth);
+            let miss = if hit {
+                None
+            } else {
+                let truth_site = index.site(copy.truth)?;
+                let truth_brand = index.brands().get(copy.truth);
+                Some(Miss {
+                    copy: copy.name.clone(),
+                    truth: name(copy.truth).unwrap_or_default(),
+                    truth_score: crate::compare(
+                        &truth_site,
+                        &copy.site,
+                        truth_brand,
+                        &index.config().compare,
+                    )
+                    .score,
+                    found: best.as_ref().and_then(|m| name(m.brand_id)),
+                    found_score: best.as_ref().map_or(0.0, |m| m.comparison.score),
+                })
+            };
             Ok((
-                by_index == by_brute,
-                same_brand(by_index, *truth),
-                same_brand(by_brute, *truth),
-                candidates,
+                (
+                    by_index == by_brute,
+                    hit,
+                    same_brand(by_brute, copy.truth),
+                    candidates,
+                ),
+                miss,
             ))
         })
         .collect();
-    let outcomes = outcomes.into_iter().collect::<Result<Vec<_>>>()?;
+    let (outcomes, misses): (Vec<Outcome>, Vec<Option<Miss>>) = outcomes
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let n = outcomes.len().max(1) as f64;
-    let count =
-        |f: fn(&(bool, bool, bool, usize)) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let agree = count(|o| o.0);
     Ok(IndexCheck {
         label: label.to_owned(),
@@ -93,8 +150,13 @@ pub fn check_built_index(label: &str, index: &Index, copies: &[Copy]) -> Result<
         index_top1: count(|o| o.1) as f64 / n,
         brute_top1: count(|o| o.2) as f64 / n,
         mean_candidates: outcomes.iter().map(|o| o.3 as f64).sum::<f64>() / n,
+        misses: misses.into_iter().flatten().collect(),
     })
 }
+
+/// Per copy: index agrees with brute force, index top-1 right, brute-force top-1
+/// right, brands compared in full.
+type Outcome = (bool, bool, bool, usize);
 
 /// The index check on a corpus directory: every legitimate site of `pairs.jsonl` is a
 /// brand (with the pair's `brand`/`domains` where given), every copy pair's suspect a
@@ -120,7 +182,11 @@ pub fn corpus_index_check(dir: &Path, config: &IndexConfig) -> Result<IndexCheck
         .filter_map(|p| {
             let truth = *ids.get(p.legit.as_str())?;
             let suspect = sites.get(&p.suspect)?.as_ref().ok()?;
-            Some((suspect.fingerprint.clone(), truth))
+            Some(Copy {
+                name: p.suspect.clone(),
+                site: suspect.fingerprint.clone(),
+                truth,
+            })
         })
         .collect();
     check_index(&dir.display().to_string(), brands, &copies, config)
@@ -150,7 +216,13 @@ pub fn sources_index_check(dir: &Path, config: &IndexConfig) -> Result<IndexChec
         .iter()
         .filter(|s| s.role == "clone")
         .filter_map(|s| Some((s, *ids.get(s.brand.as_deref()?)?)))
-        .map(|(s, truth)| Ok((load(&s.site)?, truth)))
+        .map(|(s, truth)| {
+            Ok(Copy {
+                name: s.site.clone(),
+                site: load(&s.site)?,
+                truth,
+            })
+        })
         .collect::<Result<Vec<Copy>>>()?;
     let brands = by_brand
         .into_iter()
@@ -193,10 +265,11 @@ pub fn generated_index_check(
         .into_par_iter()
         .map(|i| {
             let truth = (i * 7919) % brands;
-            (
-                population::copy_site(seed, truth as u64, pages, i, limits),
+            Copy {
+                name: format!("copy {i}"),
+                site: population::copy_site(seed, truth as u64, pages, i, limits),
                 truth,
-            )
+            }
         })
         .collect();
     check_built_index(

@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 pub use baselines::{Digests, normalize_html};
 pub use fit::fit_logistic;
 pub use index_eval::{
-    Copy, IndexCheck, check_built_index, check_index, corpus_index_check, fingerprint_generated,
-    generated_index_check, sources_index_check,
+    Copy, IndexCheck, Miss, check_built_index, check_index, corpus_index_check,
+    fingerprint_generated, generated_index_check, sources_index_check,
 };
 pub use metrics::{pr_auc, roc_auc, tpr_at_fpr};
 pub use sketch_study::{SketchScore, sketch_study};

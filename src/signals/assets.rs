@@ -24,6 +24,11 @@ pub struct Assets {
     pub form_actions: Vec<String>,
     /// Hosts that `<a href>` links point to.
     pub link_hosts: Vec<String>,
+    /// Hosts of absolute URLs written inside inline scripts (configuration, API
+    /// endpoints, a widget's `origin=`), other than the page's own. A saved copy of a
+    /// brand's page keeps the brand's origin there long after its text and layout are
+    /// replaced.
+    pub script_hosts: Vec<String>,
 }
 
 impl Assets {
@@ -60,6 +65,8 @@ impl Assets {
             };
             form_actions.insert(action);
         }
+        let mut script_hosts = urls_in_script(&e.script);
+        script_hosts.retain(|h| not_own(h));
         let mut analytics = BTreeSet::new();
         let haystacks = [e.script.as_str()];
         for text in haystacks
@@ -75,6 +82,7 @@ impl Assets {
             analytics: cap(analytics),
             form_actions: cap(form_actions),
             link_hosts: cap(link_hosts),
+            script_hosts: cap(script_hosts),
         }
     }
 
@@ -126,6 +134,71 @@ fn analytics_ids(text: &str, out: &mut BTreeSet<String>) {
             out.insert(format!("ym:{}", m.as_str()));
         }
     }
+}
+
+/// Hosts of the absolute URLs in `script`: `http(s)://host`, JSON-escaped
+/// `https:\/\/host` and `https:\u002F\u002Fhost`, with at least one dot and a letter
+/// top-level label. Each distinct host once, cleaned like every other host (lower
+/// case, no `www.`). One linear pass: `memchr` finds each `http`, the rest is read by
+/// hand (a regex over megabytes of script cost a fifth of the fingerprint's time), and
+/// repeats are set aside before anything is allocated. Lower-case `http` only, as
+/// URLs in scripts are written. The script is already capped at
+/// [`crate::Limits::max_script_bytes`].
+fn urls_in_script(script: &str) -> BTreeSet<String> {
+    let bytes = script.as_bytes();
+    let mut raw: BTreeSet<&str> = BTreeSet::new();
+    for at in memchr::memmem::find_iter(bytes, b"http") {
+        let rest = bytes.get(at + 4..).unwrap_or_default();
+        let rest = rest.strip_prefix(b"s").unwrap_or(rest);
+        let Some(mut rest) = rest.strip_prefix(b":") else {
+            continue;
+        };
+        let mut slashes = 0;
+        while slashes < 2 {
+            if let Some(r) = rest
+                .strip_prefix(b"/")
+                .or_else(|| rest.strip_prefix(b"\\/"))
+            {
+                rest = r;
+            } else if rest
+                .get(..6)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"\\u002f"))
+            {
+                rest = rest.get(6..).unwrap_or_default();
+            } else {
+                break;
+            }
+            slashes += 1;
+        }
+        if slashes < 2 {
+            continue;
+        }
+        let len = rest
+            .iter()
+            .take(253)
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'.' || **b == b'-')
+            .count();
+        let start = bytes.len() - rest.len();
+        if let Some(host) = script.get(start..start + len).filter(|h| is_host(h)) {
+            raw.insert(host);
+        }
+    }
+    raw.into_iter().map(clean_host).collect()
+}
+
+/// A dotted host name: labels of letters, digits and inner hyphens, a letter TLD.
+fn is_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    let mut labels = host.rsplit('.');
+    let tld_ok = labels
+        .next()
+        .is_some_and(|t| (2..=24).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphabetic()));
+    let mut n = 0;
+    let rest_ok = labels.all(|l| {
+        n += 1;
+        !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-')
+    });
+    tld_ok && rest_ok && n >= 1
 }
 
 static CSS_URL: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -272,6 +345,36 @@ mod tests {
             let (h, p) = split_url(input);
             assert_eq!(h.as_deref(), host, "{input}");
             assert_eq!(p.as_deref(), path, "{input}");
+        }
+    }
+
+    #[test]
+    fn finds_hosts_in_scripts_plain_and_escaped() {
+        let script = r#"var o = "https://www.Acme.com/api"; x = {"u":"https:\/\/cdn.acme-assets.net\/a.js"};
+            y = "http:\u002F\u002Fbeta.acme.io:443"; z = "https://localhost/"; w = "ftp://files.acme.com";
+            v = 'url=https%3A%2F%2Fencoded.example'; u = "\x22https://recaptcha.example:443\x22";
+            t = "origin\u003dhttps://widget.example.org";"#;
+        let hosts: Vec<String> = urls_in_script(script).into_iter().collect();
+        assert_eq!(
+            hosts,
+            [
+                "acme.com",
+                "beta.acme.io",
+                "cdn.acme-assets.net",
+                "recaptcha.example",
+                "widget.example.org"
+            ]
+        );
+        for junk in [
+            "http",
+            "https:",
+            "https://",
+            "http://-x.com",
+            "https://a..b.com",
+            "http://1.2.3.4/",
+            "https:/one.com",
+        ] {
+            assert!(urls_in_script(junk).is_empty(), "{junk}");
         }
     }
 

@@ -125,6 +125,21 @@ pub fn print_index_check(c: &IndexCheck) {
         "{} copies: index agrees with brute force on {} ({:.4}); top-1 attribution index {:.3}, brute force {:.3}; {:.1} brands compared per query",
         c.copies, c.agree, c.exactness, c.index_top1, c.brute_top1, c.mean_candidates
     );
+    if !c.misses.is_empty() {
+        println!(
+            "attributed to another brand (copy: brand copied, its score -> brand found, its score):"
+        );
+        for m in &c.misses {
+            println!(
+                "  {}: {} {:.3} -> {} {:.3}",
+                m.copy,
+                m.truth,
+                m.truth_score,
+                m.found.as_deref().unwrap_or("(none)"),
+                m.found_score
+            );
+        }
+    }
 }
 
 fn write_scores(path: &PathBuf, scores: &[PairScores]) -> std::io::Result<()> {
