@@ -355,9 +355,12 @@ impl Presence {
         let footer =
             has(&z.footer).max(page.identity.email_domains().any(|d| brand.owns(&d)) as u8 as f64);
         let prominent = has(&z.headings).max(has(&z.prominent));
-        // Paths are lower-case ASCII already: words split on anything else.
+        // A resource file named after the brand (`acme-logo.png`); directories name
+        // where files are kept, often on another firm's host
+        // (`wikipedia/commons/…/acme_logo.svg`). Words split on anything not alphanumeric.
         let named_in_paths = a.paths.iter().any(|p| {
-            let words: String = p
+            let file = p.rsplit('/').next().unwrap_or(p);
+            let words: String = file
                 .chars()
                 .map(|c| if c.is_alphanumeric() { c } else { ' ' })
                 .collect();
@@ -422,6 +425,28 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn resources_count_file_names_and_script_urls_not_directories() {
+        use crate::{Limits, Page};
+        let brand = Brand::new("Acme", ["acme.com"]);
+        let resources = |html: &str| {
+            let page = Page::from_html(html, Some("http://kit.example/"));
+            brand
+                .presence(&PageFingerprint::new(&page, &Limits::default()))
+                .resources
+        };
+        assert_eq!(resources(r#"<img src="img/acme-logo.png">"#), 1.0);
+        assert_eq!(
+            resources(r#"<img src="https://media.example/acme/team.jpg">"#),
+            0.0
+        );
+        assert_eq!(
+            resources(r#"<script>fetch("https:\/\/api.acme.com\/v1")</script>"#),
+            1.0
+        );
+        assert_eq!(resources(r#"<p>https://api.acme.com/v1</p>"#), 0.0);
     }
 
     #[test]

@@ -784,7 +784,8 @@ fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
         let a = &page.assets;
         // Resource file names (`acme-logo.png`) name brands as the presence signal reads them.
         for path in &a.paths {
-            let w: Vec<&str> = path
+            let file = path.rsplit('/').next().unwrap_or(path);
+            let w: Vec<&str> = file
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
