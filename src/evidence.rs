@@ -161,38 +161,28 @@ fn identity(
             format!("brand name {name:?} in the suspect's {}", zones.join(", ")),
         );
     }
-    let linked: Vec<&str> = suspect
-        .assets
-        .link_hosts
-        .iter()
-        .chain(&suspect.assets.hosts)
-        .filter(|h| brand.owns(h))
-        .map(String::as_str)
-        .collect();
-    if !linked.is_empty() {
-        push(
-            out,
-            "identity",
-            format!("links back to {}", list(&linked, 3)),
-        );
-    }
-    // As the presence signal reads hosts: owned, or a label that is the brand's name.
+    // Hosts are read as the presence signal reads them: owned by the brand, or with a
+    // label that is the brand's name written as one word.
     let compact: Vec<String> = brand.phrases().iter().map(|p| p.replace(' ', "")).collect();
     let brands_host =
         |h: &&String| brand.owns(h) || h.split('.').any(|l| compact.iter().any(|c| c == l));
-    let scripted: Vec<&str> = suspect
-        .assets
-        .script_hosts
-        .iter()
-        .filter(brands_host)
-        .map(String::as_str)
-        .collect();
-    if !scripted.is_empty() {
-        push(
-            out,
-            "identity",
-            format!("its scripts carry URLs of {}", list(&scripted, 3)),
-        );
+    let a = &suspect.assets;
+    let hosts: [(Vec<&String>, &str); 2] = [
+        (
+            a.link_hosts.iter().chain(&a.hosts).collect(),
+            "links back to",
+        ),
+        (a.script_hosts.iter().collect(), "its scripts carry URLs of"),
+    ];
+    for (hosts, says) in hosts {
+        let found: Vec<&str> = hosts
+            .into_iter()
+            .filter(brands_host)
+            .map(String::as_str)
+            .collect();
+        if !found.is_empty() {
+            push(out, "identity", format!("{says} {}", list(&found, 3)));
+        }
     }
     if p.other_name > 0.0 && (sig.text >= 0.2 || sig.asset_containment >= 0.3) {
         let theirs = suspect
