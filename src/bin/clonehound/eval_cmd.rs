@@ -257,16 +257,28 @@ fn rows(scores: &[PairScores], train: bool) -> Vec<([f64; N_FEATURES], bool)> {
         .collect()
 }
 
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
 fn fit(report: &EvalReport) {
     let train = rows(&report.scores, true);
     let test = rows(&report.scores, false);
-    let model = fit_logistic(&train, 1e-2, 20_000);
+    // The model as it is pasted into src/score.rs (four decimals), so the threshold and
+    // the figures below are those of the constants the library will run.
+    let fitted = fit_logistic(&train, 1e-2, 20_000);
+    let model = Model {
+        bias: round4(fitted.bias),
+        weights: fitted.weights.map(round4),
+    };
     let evaluate = |set: &[([f64; N_FEATURES], bool)], m: &Model| {
         let scored: Vec<(f64, bool)> = set.iter().map(|(x, y)| (m.score(x), *y)).collect();
         scored
     };
     let train_scored = evaluate(&train, &model);
     let (_, threshold) = clonehound::eval::tpr_at_fpr(&train_scored, 0.005);
+    // Rounded up, never down: a negative just under the threshold must stay under it.
+    let threshold = (threshold * 1e4).ceil() / 1e4;
     let test_scored = evaluate(&test, &model);
     let (tpr1, _) = clonehound::eval::tpr_at_fpr(&test_scored, 0.01);
     let flagged_neg = test_scored
