@@ -301,6 +301,33 @@ impl Matcher {
     fn names(&self, text: &str) -> bool {
         self.phrases.iter().any(|p| contains_phrase(text, p))
     }
+
+    /// True when `host` is the brand's: owned by it, or with a label that is the brand's
+    /// name written as one word (`www.acme.com`, `acme.example.net`).
+    pub(crate) fn names_host(&self, host: &str) -> bool {
+        self.brand.owns(host)
+            || host
+                .split('.')
+                .any(|label| self.compact.iter().any(|c| c == label))
+    }
+
+    /// True when the file a resource path ends in is named after the brand
+    /// (`acme-logo.png`). Directories name where files are kept, often on another firm's
+    /// host (`wikipedia/commons/…/acme_logo.svg`), and do not count.
+    fn names_file(&self, path: &str) -> bool {
+        // Paths are lower-case already: words split on anything not alphanumeric.
+        let words: String = file_name(path)
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        self.names(&words)
+    }
+}
+
+/// The file name a resource path ends in: where [`Matcher`] and the index look for a
+/// brand's name in a path.
+pub(crate) fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Where a suspect page shows a brand, each in [0, 1].
@@ -337,13 +364,7 @@ impl Presence {
         let brand = &m.brand;
         let has = |text: &str| m.names(text) as u8 as f64;
         let z = &page.identity.zones;
-        // A host is the brand's when the brand owns it, or when one of its labels is the
-        // brand's name written as one word (`www.acme.com`, `acme.example.net`).
-        let host_hit = |h: &String| {
-            brand.owns(h)
-                || h.split('.')
-                    .any(|label| m.compact.iter().any(|c| c == label))
-        };
+        let host_hit = |h: &String| m.names_host(h);
         let a = &page.assets;
         let other = |names: &mut dyn Iterator<Item = &String>| {
             let names: Vec<String> = names.map(|n| normalize(n)).collect();
@@ -355,17 +376,7 @@ impl Presence {
         let footer =
             has(&z.footer).max(page.identity.email_domains().any(|d| brand.owns(&d)) as u8 as f64);
         let prominent = has(&z.headings).max(has(&z.prominent));
-        // A resource file named after the brand (`acme-logo.png`); directories name
-        // where files are kept, often on another firm's host
-        // (`wikipedia/commons/…/acme_logo.svg`). Words split on anything not alphanumeric.
-        let named_in_paths = a.paths.iter().any(|p| {
-            let file = p.rsplit('/').next().unwrap_or(p);
-            let words: String = file
-                .chars()
-                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-                .collect();
-            m.names(&words)
-        });
+        let named_in_paths = a.paths.iter().any(|p| m.names_file(p));
         Presence {
             title,
             prominent,

@@ -170,14 +170,13 @@ pub fn compare(
             }
         }
     }
-    let brand = matcher.brand;
     let Some(best) = best else {
         return Comparison {
             score: 0.0,
             verdict: Verdict::None,
             signals: Signals::default(),
             evidence: Vec::new(),
-            brand,
+            brand: matcher.brand,
             legit_page: None,
             suspect_page: None,
             pages_matched: 0,
@@ -195,7 +194,7 @@ pub fn compare(
     };
     let evidence = match (l, s) {
         (Some(l), Some(s)) => {
-            crate::evidence::explain(l, s, &best.signals, &brand, (legit, suspect))
+            crate::evidence::explain(l, s, &best.signals, &matcher, (legit, suspect))
         }
         _ => Vec::new(),
     };
@@ -204,7 +203,7 @@ pub fn compare(
         verdict,
         signals: best.signals,
         evidence,
-        brand,
+        brand: matcher.brand,
         legit_page: l.and_then(|p| p.url.clone()),
         suspect_page: s.and_then(|p| p.url.clone()),
         pages_matched,

@@ -1,6 +1,6 @@
 //! Turning a pair's signals into facts a person can check.
 
-use crate::brand::Brand;
+use crate::brand::Matcher;
 use crate::compare::Evidence;
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::normalize;
@@ -33,11 +33,11 @@ pub(crate) fn explain(
     legit: &PageFingerprint,
     suspect: &PageFingerprint,
     sig: &Signals,
-    brand: &Brand,
+    matcher: &Matcher,
     sites: (&SiteFingerprint, &SiteFingerprint),
 ) -> Vec<Evidence> {
     let mut out = Vec::new();
-    identity(&mut out, legit, suspect, sig, brand);
+    identity(&mut out, legit, suspect, sig, matcher);
     favicon(&mut out, sites.0, sites.1);
     let analytics = suspect.assets.shared(&legit.assets, |a| &a.analytics);
     for id in analytics {
@@ -131,10 +131,10 @@ fn identity(
     legit: &PageFingerprint,
     suspect: &PageFingerprint,
     sig: &Signals,
-    brand: &Brand,
+    m: &Matcher,
 ) {
     let p = &sig.identity;
-    let name = &brand.name;
+    let name = &m.brand.name;
     if p.owned > 0.0 {
         push(
             out,
@@ -161,11 +161,8 @@ fn identity(
             format!("brand name {name:?} in the suspect's {}", zones.join(", ")),
         );
     }
-    // Hosts are read as the presence signal reads them: owned by the brand, or with a
-    // label that is the brand's name written as one word.
-    let compact: Vec<String> = brand.phrases().iter().map(|p| p.replace(' ', "")).collect();
-    let brands_host =
-        |h: &&String| brand.owns(h) || h.split('.').any(|l| compact.iter().any(|c| c == l));
+    // Hosts are read as the presence signal reads them.
+    let brands_host = |h: &&String| m.names_host(h);
     let a = &suspect.assets;
     let hosts: [(Vec<&String>, &str); 2] = [
         (

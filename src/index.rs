@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::brand::Brand;
+use crate::brand::{Brand, file_name};
 use crate::compare::{Comparison, Config, compare};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::words;
@@ -617,14 +617,12 @@ impl Index {
         let mut head = [0u8; PREAMBLE as usize];
         file.read_exact(&mut head)
             .map_err(|_| bad("shorter than an index header".into()))?;
-        let (magic, version) = head.split_at(8);
+        let (magic, rest) = head.split_at(8);
         if magic != MAGIC {
             return Err(bad("not a clonehound index (wrong magic bytes)".into()));
         }
         let word = |at: usize| -> Result<u32> {
-            let bytes = version
-                .get(at..at + 4)
-                .ok_or_else(|| bad("header".into()))?;
+            let bytes = rest.get(at..at + 4).ok_or_else(|| bad("header".into()))?;
             Ok(u32::from_le_bytes(
                 bytes.try_into().map_err(|_| bad("header".into()))?,
             ))
@@ -634,7 +632,7 @@ impl Index {
                 return Err(Error::Format { found, supported });
             }
         }
-        let len = version
+        let len = rest
             .get(8..16)
             .and_then(|b| b.try_into().ok())
             .map(u64::from_le_bytes)
@@ -784,12 +782,11 @@ fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
         let a = &page.assets;
         // Resource file names (`acme-logo.png`) name brands as the presence signal reads them.
         for path in &a.paths {
-            let file = path.rsplit('/').next().unwrap_or(path);
-            let w: Vec<&str> = file
+            let words: Vec<&str> = file_name(path)
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
-            name_runs(&w, &mut keys);
+            name_runs(&words, &mut keys);
         }
         let form_hosts = a.form_actions.iter().filter_map(|f| split_url(f).0);
         let hosts = a
