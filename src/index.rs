@@ -519,7 +519,12 @@ impl Index {
         self.rank(suspect, &ids, top)
     }
 
-    fn rank(&self, suspect: &SiteFingerprint, ids: &[usize], top: usize) -> Result<Vec<Match>> {
+    pub(crate) fn rank(
+        &self,
+        suspect: &SiteFingerprint,
+        ids: &[usize],
+        top: usize,
+    ) -> Result<Vec<Match>> {
         let mut matches = Vec::with_capacity(ids.len());
         for &id in ids {
             let Some(brand) = self.tables.brands.get(id) else {

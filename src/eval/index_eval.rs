@@ -95,8 +95,10 @@ pub fn check_built_index(label: &str, index: &Index, copies: &[Copy]) -> Result<
     let outcomes: Vec<Result<(Outcome, Option<Miss>)>> = copies
         .par_iter()
         .map(|copy| {
-            let candidates = index.candidates(&copy.site).len();
-            let best = index.query(&copy.site, 1)?.into_iter().next();
+            // Retrieval once: its size is reported, its brands ranked as `query` does.
+            let ids: Vec<usize> = index.candidates(&copy.site).iter().map(|c| c.0).collect();
+            let candidates = ids.len();
+            let best = index.rank(&copy.site, &ids, 1)?.into_iter().next();
             let by_index = best.as_ref().map(|m| m.brand_id);
             let by_brute = index
                 .brute_force(&copy.site, 1)?
