@@ -204,8 +204,8 @@ pub fn compare(
         signals: best.signals,
         evidence,
         brand: matcher.brand,
-        legit_page: l.and_then(|p| p.url.clone()),
-        suspect_page: s.and_then(|p| p.url.clone()),
+        legit_page: l.and_then(|p| p.url.clone().or_else(|| p.path.clone())),
+        suspect_page: s.and_then(|p| p.url.clone().or_else(|| p.path.clone())),
         pages_matched,
         suspect_pages: suspect.pages.len(),
     }

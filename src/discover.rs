@@ -1,5 +1,6 @@
 //! Finding a site's favicon: declared icon links first, then `/favicon.ico`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -7,7 +8,7 @@ use base64::Engine;
 use crate::fingerprint::PageFingerprint;
 use crate::input::read_bounded;
 use crate::signals::favicon::Favicon;
-use crate::{Error, Limits, Result, Site};
+use crate::{Error, Limits, Result};
 
 /// Preference among icon `rel`s: the page's own icon before touch and mask icons.
 fn rank(rel: &str) -> u8 {
@@ -21,15 +22,46 @@ fn rank(rel: &str) -> u8 {
     }
 }
 
-/// The bytes an icon `href` names: a `data:` URI, or a file inside the site's root
-/// (absolute URLs by their path, as mirrors lay them out). Nothing is fetched from a
-/// network, and no path may leave the root.
-fn icon_bytes(
+/// Where an icon's bytes are: decoded from a `data:` URI, or a file inside the site.
+enum IconSource {
+    Data(Vec<u8>),
+    File(PathBuf),
+}
+
+impl IconSource {
+    /// Tells one icon from another, so each is decoded at most once per site.
+    fn key(&self) -> IconKey {
+        match self {
+            IconSource::Data(bytes) => IconKey::Data(xxhash_rust::xxh3::xxh3_128(bytes)),
+            IconSource::File(path) => IconKey::File(path.clone()),
+        }
+    }
+
+    fn bytes(self, limits: &Limits) -> Result<Vec<u8>> {
+        match self {
+            IconSource::Data(bytes) => Ok(bytes),
+            IconSource::File(path) => {
+                read_bounded(&path, limits.max_favicon_bytes, "favicon bytes")
+            }
+        }
+    }
+}
+
+#[derive(PartialEq, Eq, Hash)]
+enum IconKey {
+    Data(u128),
+    File(PathBuf),
+}
+
+/// The icon an `href` names: a `data:` URI, or a file inside the site's root (absolute
+/// URLs by their path, as mirrors lay them out). Nothing is fetched from a network, and
+/// no path may leave the root.
+fn icon_source(
     href: &str,
-    page_url: Option<&str>,
+    page_path: Option<&str>,
     root: Option<&Path>,
     limits: &Limits,
-) -> Result<Vec<u8>> {
+) -> Result<IconSource> {
     let href = href.trim();
     if let Some(rest) = href.strip_prefix("data:") {
         let (meta, payload) = rest
@@ -46,9 +78,10 @@ fn icon_bytes(
             let clean: String = payload.chars().filter(|c| !c.is_whitespace()).collect();
             base64::engine::general_purpose::STANDARD
                 .decode(clean)
+                .map(IconSource::Data)
                 .map_err(|e| Error::Favicon(format!("bad base64 in data: URI: {e}")))
         } else {
-            Ok(percent_decode(payload))
+            Ok(IconSource::Data(percent_decode(payload)))
         };
     }
     let root =
@@ -63,29 +96,40 @@ fn icon_bytes(
             p.find('/').map_or("", |j| p.get(j..).unwrap_or(""))
         }),
     };
-    let base: PathBuf = match (path.starts_with('/'), page_url) {
-        (false, Some(page)) => root
-            .join(page)
+    let base: PathBuf = match (path.starts_with('/'), page_path) {
+        (false, Some(page)) => Path::new(page)
             .parent()
-            .map_or_else(|| root.to_path_buf(), Path::to_path_buf),
-        _ => root.to_path_buf(),
+            .map_or_else(PathBuf::new, Path::to_path_buf),
+        _ => PathBuf::new(),
     };
-    let candidate = base.join(
+    let rel = base.join(
         percent_decode(path.trim_start_matches('/'))
             .iter()
             .map(|&b| b as char)
             .collect::<String>(),
     );
-    let (real, real_root) = (candidate.canonicalize(), root.canonicalize());
-    match (real, real_root) {
-        (Ok(real), Ok(real_root)) if real.starts_with(&real_root) && real.is_file() => {
-            read_bounded(&real, limits.max_favicon_bytes, "favicon bytes")
-        }
-        (Ok(_), Ok(_)) => Err(Error::Favicon(format!(
-            "{href}: outside the site or not a file"
-        ))),
-        _ => Err(Error::Favicon(format!("{href}: no such file in the site"))),
+    inside_site(root, &rel)
+        .map(IconSource::File)
+        .map_err(|reason| Error::Favicon(format!("{href}: {reason}")))
+}
+
+/// A file of the site by its path inside it, resolved with every link followed; read
+/// only when the resolved file still lies inside the site's root.
+fn inside_site(root: &Path, rel: &Path) -> std::result::Result<PathBuf, &'static str> {
+    let real_root = root
+        .canonicalize()
+        .map_err(|_| "the site directory is gone")?;
+    let real = root
+        .join(rel)
+        .canonicalize()
+        .map_err(|_| "no such file in the site")?;
+    if !real.starts_with(&real_root) {
+        return Err("outside the site directory (a link or a path out of it)");
     }
+    if !real.is_file() {
+        return Err("not a regular file");
+    }
+    Ok(real)
 }
 
 fn percent_decode(s: &str) -> Vec<u8> {
@@ -114,8 +158,11 @@ fn percent_decode(s: &str) -> Vec<u8> {
 /// The site's favicon and, when there is none, why. Declared icons are tried page by
 /// page (an `index` page first), best `rel` first; then `favicon.ico` and `favicon.png`
 /// at the site's root. The first that decodes wins; the reasons others failed are kept.
+/// Each distinct icon (file or `data:` bytes) is decoded at most once, however many
+/// links name it, and at most [`Limits::max_icon_candidates`] icons are decoded (of at
+/// most four times as many distinct links).
 pub(crate) fn site_favicon(
-    site: &Site,
+    root: Option<&Path>,
     pages: &[PageFingerprint],
     limits: &Limits,
 ) -> (Option<Favicon>, Option<String>) {
@@ -123,41 +170,70 @@ pub(crate) fn site_favicon(
     order.sort_by_key(|&i| {
         !pages
             .get(i)
-            .and_then(|p| p.url.as_deref())
+            .and_then(|p| p.path.as_deref())
             .is_some_and(|u| u.starts_with("index."))
     });
-    let mut tried = Vec::new();
-    for i in order {
-        let Some(page) = pages.get(i) else { continue };
+    let mut candidates: Vec<(Result<IconSource>, String, String)> = Vec::new();
+    let mut seen_links = HashSet::new();
+    // Resolving a link costs a few system calls: a bound on distinct links tried keeps
+    // a page of 10,000 different icon links cheap.
+    let max_links = limits.max_icon_candidates.saturating_mul(4);
+    let mut links_cut = false;
+    for page in order.iter().filter_map(|&i| pages.get(i)) {
         let mut icons: Vec<&(String, String)> = page.icons.iter().collect();
         icons.sort_by_key(|(rel, _)| rank(rel));
         for (rel, href) in icons {
-            let reason = format!(
-                "<link rel=\"{rel}\"> on {}",
-                page.url.as_deref().unwrap_or("the page")
-            );
-            match icon_bytes(href, page.url.as_deref(), site.root.as_deref(), limits)
-                .and_then(|b| Favicon::from_bytes(&b, href, &reason, limits))
-            {
-                Ok(f) => return (Some(f), None),
-                Err(e) => tried.push(e.to_string()),
+            let dir = page.path.as_deref().and_then(|p| Path::new(p).parent());
+            if seen_links.len() >= max_links {
+                links_cut = true;
+                continue;
+            }
+            if !seen_links.insert((href.as_str(), dir)) {
+                continue;
+            }
+            let name = page.path.as_deref().or(page.url.as_deref());
+            let reason = format!("<link rel=\"{rel}\"> on {}", name.unwrap_or("the page"));
+            let source = icon_source(href, page.path.as_deref(), root, limits);
+            candidates.push((source, href.clone(), reason));
+        }
+    }
+    if let Some(root) = root {
+        for name in ["favicon.ico", "favicon.png"] {
+            if let Ok(path) = inside_site(root, Path::new(name)) {
+                let reason = format!("default /{name} at the site's root");
+                candidates.push((Ok(IconSource::File(path)), format!("/{name}"), reason));
             }
         }
     }
-    for name in ["favicon.ico", "favicon.png"] {
-        let Some(root) = site.root.as_deref() else {
-            break;
+    let mut tried = Vec::new();
+    if links_cut {
+        tried.push(format!(
+            "icon links past the first {max_links} distinct ones not tried"
+        ));
+    }
+    let mut decoded = HashSet::new();
+    for (source, href, reason) in candidates {
+        let source = match source {
+            Ok(s) if !decoded.insert(s.key()) => continue,
+            Ok(s) => s,
+            Err(e) => {
+                tried.push(e.to_string());
+                continue;
+            }
         };
-        let path = root.join(name);
-        if !path.is_file() {
-            continue;
+        if decoded.len() > limits.max_icon_candidates {
+            tried.push(format!(
+                "more icons not decoded (limit {})",
+                limits.max_icon_candidates
+            ));
+            break;
         }
-        let reason = format!("default /{name} at the site's root");
-        match read_bounded(&path, limits.max_favicon_bytes, "favicon bytes")
-            .and_then(|b| Favicon::from_bytes(&b, &format!("/{name}"), &reason, limits))
+        match source
+            .bytes(limits)
+            .and_then(|b| Favicon::from_bytes(&b, &href, &reason, limits))
         {
             Ok(f) => return (Some(f), None),
-            Err(e) => tried.push(format!("/{name}: {e}")),
+            Err(e) => tried.push(format!("{href}: {e}")),
         }
     }
     let note = if tried.is_empty() {

@@ -47,6 +47,15 @@ pub enum Error {
     /// A site directory held no HTML page.
     #[error("no HTML page found in {0}")]
     EmptySite(PathBuf),
+    /// A file that is deliberately not read: a device, a FIFO or a directory where a
+    /// file was expected, a link out of a site directory, a broken link.
+    #[error("{path}: not read: {reason}")]
+    NotRead {
+        /// The file named.
+        path: PathBuf,
+        /// Why it was not read.
+        reason: &'static str,
+    },
     /// Bad input to a command or a corpus file (names the line or field).
     #[error("invalid input: {0}")]
     Invalid(String),

@@ -34,7 +34,7 @@ const MAX_HEADER_LINES: usize = 256;
 /// assert_eq!(pages[0].as_ref().unwrap().url.as_deref(), Some("http://acme.example/"));
 /// ```
 pub fn open_warc(path: &Path, limits: &Limits) -> Result<WarcReader<Box<dyn BufRead + Send>>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let (file, _) = crate::input::open_regular(path)?;
     let mut reader = BufReader::with_capacity(256 * 1024, file);
     let gz = reader
         .fill_buf()
@@ -46,6 +46,32 @@ pub fn open_warc(path: &Path, limits: &Limits) -> Result<WarcReader<Box<dyn BufR
         Box::new(reader)
     };
     Ok(WarcReader::new(inner, limits.clone()))
+}
+
+/// Opens a JSON Lines file of suspects (see [`JsonLinesReader`]). Like every file the
+/// crate opens, it must be a regular file: a device or FIFO is refused with
+/// [`Error::NotRead`] (read such a stream through [`JsonLinesReader::new`] on purpose).
+pub fn open_json_lines(
+    path: &Path,
+    limits: &Limits,
+) -> Result<JsonLinesReader<Box<dyn BufRead + Send>>> {
+    let (file, _) = crate::input::open_regular(path)?;
+    Ok(JsonLinesReader::new(
+        Box::new(BufReader::with_capacity(256 * 1024, file)),
+        limits.clone(),
+    ))
+}
+
+/// Reads a regular file of at most `limit` bytes (a brands file, a favicon): a larger
+/// one is [`Error::TooLarge`] before anything is read, a device or FIFO
+/// [`Error::NotRead`].
+///
+/// ```
+/// let err = clonehound::feed::read_file(std::path::Path::new("/dev/zero"), 1 << 20).unwrap_err();
+/// assert!(matches!(err, clonehound::Error::NotRead { .. }));
+/// ```
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    crate::input::read_bounded(path, limit, "file bytes")
 }
 
 /// Reads the HTML pages of a WARC stream's `response` records (other record types and
@@ -74,6 +100,25 @@ impl<R: BufRead> WarcReader<R> {
         }
     }
 
+    /// A read error from the stream itself (a truncated gzip member, garbage between
+    /// members, a failing disk) does not advance it: reading on would give the same
+    /// error forever, so it ends the file with this one error.
+    fn failed(&mut self, e: std::io::Error) -> Error {
+        self.done = true;
+        self.bad(format!("reading stopped: {e}"))
+    }
+
+    fn line(&mut self, line: &mut Vec<u8>) -> Result<usize> {
+        match read_line(&mut self.reader, line, self.limits.max_header_bytes) {
+            Ok(n) => Ok(n),
+            Err(LineError::TooLong(n)) => Err(self.bad(format!(
+                "line longer than {} bytes ({n})",
+                self.limits.max_header_bytes
+            ))),
+            Err(LineError::Io(e)) => Err(self.failed(e)),
+        }
+    }
+
     fn bad(&self, reason: impl std::fmt::Display) -> Error {
         Error::Decode {
             what: "WARC record",
@@ -88,8 +133,7 @@ impl<R: BufRead> WarcReader<R> {
         let mut line = Vec::new();
         loop {
             line.clear();
-            let n = read_line(&mut self.reader, &mut line, self.limits.max_header_bytes)
-                .map_err(|e| self.bad(e))?;
+            let n = self.line(&mut line)?;
             if n == 0 {
                 return Ok(None);
             }
@@ -107,8 +151,7 @@ impl<R: BufRead> WarcReader<R> {
         let mut total = 0;
         loop {
             line.clear();
-            let n = read_line(&mut self.reader, &mut line, self.limits.max_header_bytes)
-                .map_err(|e| self.bad(e))?;
+            let n = self.line(&mut line)?;
             total += n;
             if n == 0 {
                 return Err(self.bad("end of file inside the record header"));
@@ -139,6 +182,9 @@ impl<R: BufRead> WarcReader<R> {
         let is_response = header("warc-type").is_some_and(|t| t.eq_ignore_ascii_case("response"));
         let url = header("warc-target-uri")
             .map(|u| u.trim_start_matches('<').trim_end_matches('>').to_owned());
+        let url_too_long = url
+            .as_ref()
+            .is_some_and(|u| u.len() > self.limits.max_url_bytes);
         // The page and its HTTP status line and headers.
         let max = self
             .limits
@@ -146,14 +192,12 @@ impl<R: BufRead> WarcReader<R> {
             .saturating_add(self.limits.max_header_bytes as u64);
         let body = if is_response && length <= max {
             let mut body = Vec::new();
-            (&mut self.reader)
-                .take(length)
-                .read_to_end(&mut body)
-                .map_err(|e| self.bad(e))?;
+            let read = (&mut self.reader).take(length).read_to_end(&mut body);
+            read.map_err(|e| self.failed(e))?;
             Some(body)
         } else {
-            std::io::copy(&mut (&mut self.reader).take(length), &mut std::io::sink())
-                .map_err(|e| self.bad(e))?;
+            let skipped = std::io::copy(&mut (&mut self.reader).take(length), &mut std::io::sink());
+            skipped.map_err(|e| self.failed(e))?;
             None
         };
         if body.as_ref().is_some_and(|b| (b.len() as u64) < length) {
@@ -177,6 +221,13 @@ impl<R: BufRead> WarcReader<R> {
                 what: "WARC response record bytes",
                 limit: max,
                 actual: length,
+            });
+        }
+        if is_response && url_too_long {
+            return Err(Error::TooLarge {
+                what: "WARC target URI bytes",
+                limit: self.limits.max_url_bytes as u64,
+                actual: url.map_or(0, |u| u.len() as u64),
             });
         }
         match body {
@@ -309,16 +360,38 @@ fn dechunk(mut body: &[u8]) -> std::result::Result<Vec<u8>, String> {
     }
 }
 
+/// Why a line was not read.
+#[derive(Debug)]
+enum LineError {
+    /// Longer than the limit (this many bytes, all consumed): reading can go on.
+    TooLong(usize),
+    /// The stream failed: reading cannot go on.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LineError::TooLong(n) => write!(f, "line too long ({n} bytes)"),
+            LineError::Io(e) => write!(f, "reading stopped: {e}"),
+        }
+    }
+}
+
 /// Reads up to and including `\n`, storing at most `max` bytes; a longer line is
 /// consumed to its end and refused.
-fn read_line(reader: &mut impl BufRead, out: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
+fn read_line(
+    reader: &mut impl BufRead,
+    out: &mut Vec<u8>,
+    max: usize,
+) -> std::result::Result<usize, LineError> {
     let mut total = 0;
     let mut too_long = false;
     loop {
         let buf = match reader.fill_buf() {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(LineError::Io(e)),
         };
         if buf.is_empty() {
             break;
@@ -342,10 +415,7 @@ fn read_line(reader: &mut impl BufRead, out: &mut Vec<u8>, max: usize) -> std::i
         }
     }
     if too_long {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("line longer than {max} bytes ({total})"),
-        ));
+        return Err(LineError::TooLong(total));
     }
     Ok(total)
 }
@@ -385,6 +455,7 @@ pub struct JsonLinesReader<R> {
     reader: R,
     limits: Limits,
     line: u64,
+    done: bool,
 }
 
 impl<R: BufRead> JsonLinesReader<R> {
@@ -394,6 +465,7 @@ impl<R: BufRead> JsonLinesReader<R> {
             reader,
             limits,
             line: 0,
+            done: false,
         }
     }
 
@@ -418,10 +490,17 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
                 what: "JSON Lines record",
                 reason: format!("line {}: {reason}", self.line),
             };
+            if self.done {
+                return None;
+            }
             match read_line(&mut self.reader, &mut buf, max) {
                 Ok(0) => return None,
                 Ok(_) => {}
-                Err(e) => return Some(Err(bad(e.to_string()))),
+                Err(e) => {
+                    // A failed stream gives one error, not the same one forever.
+                    self.done = matches!(e, LineError::Io(_));
+                    return Some(Err(bad(e.to_string())));
+                }
             }
             if trim(&buf).iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -430,6 +509,17 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
                 Ok(r) => r,
                 Err(e) => return Some(Err(bad(e.to_string()))),
             };
+            if let Some(url) = record
+                .url
+                .as_ref()
+                .filter(|u| u.len() > self.limits.max_url_bytes)
+            {
+                return Some(Err(Error::TooLarge {
+                    what: "url bytes",
+                    limit: self.limits.max_url_bytes as u64,
+                    actual: url.len() as u64,
+                }));
+            }
             let actual = record.html.len() as u64;
             if actual > self.limits.max_page_bytes {
                 return Some(Err(Error::TooLarge {

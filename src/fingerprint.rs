@@ -15,7 +15,7 @@ use crate::{Error, Limits, Page, Result, Site};
 
 /// Version of the serialised fingerprint format. Fingerprints of another version are
 /// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Hashes kept per bottom-k sketch.
 pub(crate) const SKETCH_K: usize = 128;
@@ -49,8 +49,10 @@ pub struct Forms {
 pub struct PageFingerprint {
     /// [`FORMAT_VERSION`] of the code that made it.
     pub version: u32,
-    /// The page's URL or site-relative path, if known.
+    /// The URL the page was found at, if known ([`Page::url`]).
     pub url: Option<String>,
+    /// The page's path inside its site directory, if read from one ([`Page::path`]).
+    pub path: Option<String>,
     /// True when a [`Limits`] bound cut the reading short.
     pub truncated: bool,
     /// DOM shape: tag paths and tag 4-grams.
@@ -85,6 +87,7 @@ impl PageFingerprint {
         PageFingerprint {
             version: FORMAT_VERSION,
             url: page.url.clone(),
+            path: page.path.clone(),
             truncated: e.truncated,
             structure: streamed.structure.finish(),
             style: streamed.style.finish(),
@@ -155,7 +158,15 @@ impl SiteFingerprint {
             .par_iter()
             .map(|p| PageFingerprint::new(p, limits))
             .collect();
-        let (favicon, favicon_note) = crate::discover::site_favicon(site, &pages, limits);
+        SiteFingerprint::with_favicon(pages, site.root.as_deref(), limits)
+    }
+
+    fn with_favicon(
+        pages: Vec<PageFingerprint>,
+        root: Option<&Path>,
+        limits: &Limits,
+    ) -> SiteFingerprint {
+        let (favicon, favicon_note) = crate::discover::site_favicon(root, &pages, limits);
         SiteFingerprint {
             favicon,
             favicon_note,
@@ -169,11 +180,23 @@ impl SiteFingerprint {
     /// let site = clonehound::SiteFingerprint::from_path("corpus/sites/x", &Default::default())?;
     /// Ok::<(), clonehound::Error>(())
     /// ```
+    ///
+    /// A directory is read as [`Site::from_path`] reads it, but one page at a time per
+    /// thread: each page's text is dropped once it is fingerprinted, so memory follows
+    /// the largest page, not the whole site.
     pub fn from_path(path: impl AsRef<Path>, limits: &Limits) -> Result<SiteFingerprint> {
-        Ok(SiteFingerprint::from_site(
-            &Site::from_path(path, limits)?,
-            limits,
-        ))
+        let path = path.as_ref();
+        if !path.is_dir() {
+            return Ok(SiteFingerprint::from_site(
+                &Site::from_path(path, limits)?,
+                limits,
+            ));
+        }
+        let pages = crate::input::site_files(path, limits)?
+            .par_iter()
+            .map(|file| Ok(PageFingerprint::new(&file.read(limits)?, limits)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SiteFingerprint::with_favicon(pages, Some(path), limits))
     }
 
     /// Serialises to JSON.

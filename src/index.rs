@@ -40,10 +40,21 @@ use crate::{Error, Result};
 /// Version of the saved index format; [`Index::load`] refuses any other. The file
 /// also records the [`crate::FORMAT_VERSION`] of the fingerprints it holds, and a file
 /// holding fingerprints of another version is refused too.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 
-/// Bytes before the header: magic, index version, fingerprint version, header length.
-const PREAMBLE: u64 = 24;
+/// Bytes before the header: magic, index version, fingerprint version, header length,
+/// header checksum.
+const PREAMBLE: u64 = 32;
+
+/// The checksum of index bytes: xxh3-64, which catches damage (a flipped bit, a torn
+/// write, a file truncated or overwritten), not deliberate forgery.
+fn checksum(parts: &[&[u8]]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.digest()
+}
 
 /// First bytes of a saved index.
 const MAGIC: &[u8; 8] = b"CLHNDIDX";
@@ -132,6 +143,30 @@ pub struct IndexConfig {
     pub max_posting: usize,
     /// Threshold and limits of the full comparisons.
     pub compare: Config,
+}
+
+impl IndexConfig {
+    /// Refuses settings that would switch detection off without a word: no candidates
+    /// compared, or a threshold no score can reach (scores lie in [0, 1]).
+    ///
+    /// ```
+    /// let config = clonehound::IndexConfig { candidates: 0, ..Default::default() };
+    /// assert!(config.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        if self.candidates == 0 {
+            return Err(Error::Invalid(
+                "an index must compare at least one candidate brand (candidates = 0)".into(),
+            ));
+        }
+        let t = self.compare.threshold;
+        if !(0.0..=1.0).contains(&t) {
+            return Err(Error::Invalid(format!(
+                "threshold {t} lies outside [0, 1]: no score could reach it"
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl Default for IndexConfig {
@@ -257,10 +292,21 @@ struct FileStore {
     file: File,
     /// Offset of each record in the file, then the end of the last.
     offsets: Vec<u64>,
+    /// Checksum of each record.
+    sums: Vec<u64>,
 }
 
 impl FileStore {
     fn read(&self, id: usize) -> Result<SiteFingerprint> {
+        let buf = self.bytes(id)?;
+        postcard::from_bytes(&buf).map_err(|e| Error::Decode {
+            what: "index brand record",
+            reason: e.to_string(),
+        })
+    }
+
+    /// A record's bytes, checked against its checksum.
+    fn bytes(&self, id: usize) -> Result<Vec<u8>> {
         let (Some(&start), Some(&end)) = (self.offsets.get(id), self.offsets.get(id + 1)) else {
             return Err(Error::Invalid(format!("no brand record {id} in the index")));
         };
@@ -268,10 +314,10 @@ impl FileStore {
             .map_err(|_| Error::Invalid("index record too large".into()))?;
         let mut buf = vec![0u8; len];
         read_exact_at(&self.file, &mut buf, start).map_err(|e| Error::io(&self.path, e))?;
-        postcard::from_bytes(&buf).map_err(|e| Error::Decode {
-            what: "index brand record",
-            reason: e.to_string(),
-        })
+        if self.sums.get(id) != Some(&checksum(&[&buf])) {
+            return Err(damaged(format!("brand record {id} fails its checksum")));
+        }
+        Ok(buf)
     }
 }
 
@@ -390,12 +436,15 @@ impl Index {
     }
 
     /// Changes the settings used by queries (the build-time `max_posting` stays).
-    pub fn set_config(&mut self, config: IndexConfig) {
+    /// Settings that would switch detection off are refused ([`IndexConfig::check`]).
+    pub fn set_config(&mut self, config: IndexConfig) -> Result<()> {
+        config.check()?;
         let max_posting = self.tables.config.max_posting;
         self.tables.config = IndexConfig {
             max_posting,
             ..config
         };
+        Ok(())
     }
 
     /// Figures about the index.
@@ -498,7 +547,17 @@ impl Index {
     /// The `top` brands `suspect` most resembles, best first, each with a full
     /// comparison and its evidence. Only candidates from [`Index::candidates`] are
     /// compared. Ties keep brand order, so results never depend on thread count.
+    ///
+    /// `top` must be at least 1, and the index's settings must pass
+    /// [`IndexConfig::check`]: a query that could only come back empty is an error, not
+    /// a clean result.
     pub fn query(&self, suspect: &SiteFingerprint, top: usize) -> Result<Vec<Match>> {
+        self.tables.config.check()?;
+        if top == 0 {
+            return Err(Error::Invalid(
+                "a query must report at least one brand (top = 0)".into(),
+            ));
+        }
         let ids: Vec<usize> = self.candidates(suspect).into_iter().map(|c| c.0).collect();
         self.rank(suspect, &ids, top)
     }
@@ -562,7 +621,11 @@ impl Index {
 
     /// Writes the index to `path`: magic bytes, [`INDEX_VERSION`],
     /// [`crate::FORMAT_VERSION`], a header with the retrieval tables, then one record per
-    /// brand (postcard-encoded serde).
+    /// brand (postcard-encoded serde). The header and every record carry a checksum.
+    ///
+    /// The file is written beside `path` under a temporary name and renamed into place
+    /// when complete, so a scan reading the old index while a new one is built goes on
+    /// reading the old one, and a failed write leaves the old file as it was.
     ///
     /// ```
     /// # use clonehound::{Index, IndexBuilder};
@@ -581,97 +644,142 @@ impl Index {
         };
         let mut records = Vec::new();
         let mut offsets = vec![0u64];
+        let mut sums = Vec::with_capacity(self.tables.brands.len());
         for id in 0..self.tables.brands.len() {
             let bytes = match &self.store {
                 Store::Memory(sites) => sites.get(id).map(encode).transpose()?.unwrap_or_default(),
                 Store::File(f) => encode(&f.read(id)?)?,
             };
+            sums.push(checksum(&[&bytes]));
             records.extend_from_slice(&bytes);
             offsets.push(records.len() as u64);
         }
-        // The header is the tables and the record offsets, as one postcard tuple.
-        let header = (&self.tables, &offsets);
+        // The header is the tables, the record offsets and their checksums, as one
+        // postcard tuple.
+        let header = (&self.tables, &offsets, &sums);
         let header = postcard::to_allocvec(&header).map_err(|e| Error::Invalid(e.to_string()))?;
-        let file = File::create(path).map_err(|e| Error::io(path, e))?;
-        let mut out = BufWriter::new(file);
-        let write = |out: &mut BufWriter<File>| -> std::io::Result<()> {
-            out.write_all(MAGIC)?;
-            out.write_all(&INDEX_VERSION.to_le_bytes())?;
-            out.write_all(&crate::FORMAT_VERSION.to_le_bytes())?;
-            out.write_all(&(header.len() as u64).to_le_bytes())?;
-            out.write_all(&header)?;
-            out.write_all(&records)?;
-            out.flush()
-        };
-        write(&mut out).map_err(|e| Error::io(path, e))
+        let mut preamble = Vec::with_capacity(PREAMBLE as usize);
+        preamble.extend_from_slice(MAGIC);
+        preamble.extend_from_slice(&INDEX_VERSION.to_le_bytes());
+        preamble.extend_from_slice(&crate::FORMAT_VERSION.to_le_bytes());
+        preamble.extend_from_slice(&(header.len() as u64).to_le_bytes());
+        let sum = checksum(&[&preamble, &header]);
+        preamble.extend_from_slice(&sum.to_le_bytes());
+        write_atomically(path, &[&preamble, &header, &records])
     }
 
     /// Reads an index written by [`Index::save`]. The retrieval tables are read now;
     /// each brand's record is read from the file when that brand is a candidate. A file
     /// of another [`INDEX_VERSION`], or holding fingerprints of another
     /// [`crate::FORMAT_VERSION`], is refused with [`Error::Format`]; a file that is not
-    /// an index, or is damaged, with [`Error::Decode`].
+    /// an index, or is damaged (every checksum is verified now, and each record's again
+    /// when it is read), with [`Error::Decode`]; a directory, device or FIFO with
+    /// [`Error::NotRead`].
     pub fn load(path: impl AsRef<Path>) -> Result<Index> {
         let path = path.as_ref();
-        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let (mut file, size) = crate::input::open_regular(path)?;
         let bad = |reason: String| Error::Decode {
             what: "index file",
             reason,
         };
         let mut head = [0u8; PREAMBLE as usize];
         file.read_exact(&mut head)
-            .map_err(|_| bad("shorter than an index header".into()))?;
+            .map_err(|_| bad(format!("{size} bytes, shorter than an index header")))?;
         let (magic, rest) = head.split_at(8);
         if magic != MAGIC {
             return Err(bad("not a clonehound index (wrong magic bytes)".into()));
         }
-        let word = |at: usize| -> Result<u32> {
-            let bytes = rest.get(at..at + 4).ok_or_else(|| bad("header".into()))?;
-            Ok(u32::from_le_bytes(
+        let word = |at: usize| -> Result<u64> {
+            let bytes = rest.get(at..at + 8).ok_or_else(|| bad("header".into()))?;
+            Ok(u64::from_le_bytes(
                 bytes.try_into().map_err(|_| bad("header".into()))?,
             ))
         };
-        for (found, supported) in [(word(0)?, INDEX_VERSION), (word(4)?, crate::FORMAT_VERSION)] {
+        let versions = word(0)?;
+        let (index_version, format_version) = (versions as u32, (versions >> 32) as u32);
+        for (found, supported) in [
+            (index_version, INDEX_VERSION),
+            (format_version, crate::FORMAT_VERSION),
+        ] {
             if found != supported {
                 return Err(Error::Format { found, supported });
             }
         }
-        let len = rest
-            .get(8..16)
-            .and_then(|b| b.try_into().ok())
-            .map(u64::from_le_bytes)
-            .ok_or_else(|| bad("header".into()))?;
+        let (len, sum) = (word(8)?, word(16)?);
         if len > size.saturating_sub(PREAMBLE) {
-            return Err(bad(format!(
+            return Err(damaged(format!(
                 "header claims {len} bytes but the file has {size}"
             )));
         }
         let mut buf = vec![0u8; usize::try_from(len).map_err(|_| bad("header too large".into()))?];
         file.read_exact(&mut buf).map_err(|e| Error::io(path, e))?;
-        let (tables, offsets): (Tables, Vec<u64>) =
+        if checksum(&[head.get(..24).unwrap_or_default(), &buf]) != sum {
+            return Err(damaged("the header fails its checksum".into()));
+        }
+        let (tables, offsets, sums): (Tables, Vec<u64>, Vec<u64>) =
             postcard::from_bytes(&buf).map_err(|e| bad(e.to_string()))?;
         let base = PREAMBLE + len;
         let n = tables.brands.len();
         let consistent = tables.pages.len() == n
             && offsets.len() == n + 1
+            && sums.len() == n
             && tables.keys.len() == tables.ids.len()
             && tables.keys.is_sorted()
             && tables.ids.iter().all(|&id| (id as usize) < n)
             && offsets.is_sorted()
-            && offsets.last().is_some_and(|&end| base + end <= size);
+            && offsets.last().is_some_and(|&end| base + end == size);
         if !consistent {
-            return Err(bad("inconsistent tables".into()));
+            return Err(damaged("inconsistent tables".into()));
+        }
+        tables.config.check()?;
+        let store = FileStore {
+            path: path.to_owned(),
+            file,
+            offsets: offsets.into_iter().map(|o| o + base).collect(),
+            sums,
+        };
+        for id in 0..n {
+            store.bytes(id)?;
         }
         Ok(Index {
             tables,
-            store: Store::File(FileStore {
-                path: path.to_owned(),
-                file,
-                offsets: offsets.into_iter().map(|o| o + base).collect(),
-            }),
+            store: Store::File(store),
         })
     }
+}
+
+/// A damaged index file.
+fn damaged(reason: String) -> Error {
+    Error::Decode {
+        what: "index file (damaged)",
+        reason,
+    }
+}
+
+/// Writes `parts` to a temporary file beside `path`, then renames it into place.
+fn write_atomically(path: &Path, parts: &[&[u8]]) -> Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::Invalid(format!("{}: not a file name", path.display())))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = path.with_file_name(temp_name);
+    let write = || -> std::io::Result<()> {
+        let mut out = BufWriter::new(File::create(&temp)?);
+        for part in parts {
+            out.write_all(part)?;
+        }
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .sync_all()?;
+        std::fs::rename(&temp, path)
+    };
+    write().map_err(|e| {
+        // Best effort: the temporary file is ours, and useless now.
+        let _ = std::fs::remove_file(&temp);
+        Error::io(path, e)
+    })
 }
 
 /// Hosts a suspect lives on (its pages' URLs and declared domains).

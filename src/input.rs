@@ -1,8 +1,10 @@
 //! Bytes to [`Page`]s: charset sniffing as browsers do it, and site directories.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use crate::sniff::{Source, sniff};
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Limits, Result};
@@ -17,8 +19,13 @@ use crate::{Error, Limits, Result};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {
-    /// The page's URL, or its path inside a site directory, if known.
+    /// The URL the page was found at, if known (a crawl's record, a JSON Lines `url`).
+    /// Only this says where a page lives: ownership of a brand's domain is read from it.
     pub url: Option<String>,
+    /// The page's path inside the site directory it was read from. A name on disk is
+    /// never a URL and never becomes a host, however it is spelt.
+    #[serde(default)]
+    pub path: Option<String>,
     /// The page as text, decoded from its charset.
     pub html: String,
     /// The encoding the bytes were decoded from (WHATWG name).
@@ -35,15 +42,18 @@ impl Page {
     pub fn from_html(html: impl Into<String>, url: Option<&str>) -> Page {
         Page {
             url: url.map(str::to_owned),
+            path: None,
             html: html.into(),
             encoding: "UTF-8".to_owned(),
         }
     }
 
-    /// Decodes a page from bytes, choosing the charset as the HTML standard does: a byte
-    /// order mark, then the caller's transport charset (`Content-Type`), then a
-    /// `<meta charset>` in the first 1024 bytes, then UTF-16/UTF-32 by their NUL pattern,
-    /// then UTF-8 if the bytes are valid UTF-8, else windows-1252.
+    /// Decodes a page from bytes, choosing the charset exactly as the HTML standard does:
+    /// a byte order mark, then the caller's transport charset (`Content-Type`), then the
+    /// prescan of the first 1024 bytes for a real `<meta>` element (not one inside a
+    /// comment or another attribute), then UTF-8 if the bytes are valid UTF-8, else
+    /// windows-1252. UTF-16 is never guessed from NUL bytes, and UTF-32 is not a web
+    /// encoding: a browser reads such pages as ASCII-compatible text, and so do we.
     ///
     /// Refuses pages over [`Limits::max_page_bytes`] with [`Error::TooLarge`].
     ///
@@ -72,6 +82,7 @@ impl Page {
         let (html, encoding) = decode(bytes, charset);
         Ok(Page {
             url: url.map(str::to_owned),
+            path: None,
             html,
             encoding: encoding.to_owned(),
         })
@@ -90,31 +101,70 @@ impl Page {
     }
 }
 
-/// Reads a file, refusing it (before reading) if it is larger than `limit`.
-pub(crate) fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    // A file already known to be too large is refused without reading it.
-    if let Some(actual) = file.metadata().ok().map(|m| m.len()).filter(|&n| n > limit) {
-        return Err(Error::TooLarge {
-            what,
-            limit,
-            actual,
+/// Opens a regular file, refusing anything else from its metadata before opening it:
+/// a directory, a device (`/dev/zero` never ends) or a FIFO (opening one blocks until
+/// a writer comes). Standard input is the way to give such a stream on purpose.
+pub(crate) fn open_regular(path: &Path) -> Result<(File, u64)> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::NotRead {
+            path: path.to_path_buf(),
+            reason: file_kind(&meta.file_type()),
         });
     }
-    let mut bytes = Vec::new();
-    // Read one byte past the limit so a file that grew after a stat is still caught.
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    // The name may have been pointed elsewhere between the two looks.
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::NotRead {
+            path: path.to_path_buf(),
+            reason: file_kind(&meta.file_type()),
+        });
+    }
+    Ok((file, meta.len()))
+}
+
+/// Why a file that is not a regular file is not read.
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO, not a regular file (give it on standard input)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device, not a regular file (give it on standard input)";
+        }
+        if kind.is_socket() {
+            return "a socket, not a regular file";
+        }
+    }
+    if kind.is_dir() {
+        "a directory, not a file"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes: a larger one is refused from its
+/// metadata before reading, and the read itself stops one byte past the limit, so a
+/// file that grows while it is read costs no more.
+pub(crate) fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>> {
+    let (file, len) = open_regular(path)?;
+    let too_large = |actual| Error::TooLarge {
+        what,
+        limit,
+        actual,
+    };
+    if len > limit {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
-    let actual = bytes.len() as u64;
-    if actual > limit {
-        let actual = std::fs::metadata(path).map_or(actual, |m| m.len());
-        return Err(Error::TooLarge {
-            what,
-            limit,
-            actual,
-        });
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
 }
@@ -122,15 +172,22 @@ pub(crate) fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Resul
 /// A site: the HTML pages of one directory tree, in sorted path order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Site {
-    /// The pages, each with its path relative to the site's root as `url`.
+    /// The pages, each with its path inside the site's root as [`Page::path`].
     pub pages: Vec<Page>,
     /// The site's root directory, if it was read from disk.
     pub root: Option<PathBuf>,
 }
 
 impl Site {
-    /// Reads a site from an HTML file or a directory of them (recursively, bounded by
-    /// [`Limits::max_dir_depth`] and [`Limits::max_site_pages`]).
+    /// Reads a site from an HTML file or a directory of them, recursively.
+    ///
+    /// # How a directory is read
+    /// Every file with an HTML extension is a page. Symbolic links are followed only
+    /// where they stay inside the site's root; a page or directory linked from outside
+    /// it, a broken link and a page that is not a regular file are refused with
+    /// [`Error::NotRead`] naming it, never skipped in silence. Bounded by
+    /// [`Limits::max_dir_depth`], [`Limits::max_site_pages`] and
+    /// [`Limits::max_site_bytes`] ([`Error::TooLarge`] past any of them).
     ///
     /// ```no_run
     /// let site = clonehound::Site::from_path("corpus/sites/example", &Default::default())?;
@@ -146,20 +203,9 @@ impl Site {
                 root: path.parent().map(Path::to_path_buf),
             });
         }
-        let mut files = Vec::new();
-        collect_html(path, 0, limits, &mut files)?;
-        files.sort();
-        if files.is_empty() {
-            return Err(Error::EmptySite(path.to_path_buf()));
-        }
-        let pages = files
+        let pages = site_files(path, limits)?
             .iter()
-            .map(|file| {
-                let mut page = Page::from_path(file, limits)?;
-                let rel = file.strip_prefix(path).unwrap_or(file);
-                page.url = Some(rel.to_string_lossy().replace('\\', "/"));
-                Ok(page)
-            })
+            .map(|file| file.read(limits))
             .collect::<Result<Vec<_>>>()?;
         Ok(Site {
             pages,
@@ -168,29 +214,146 @@ impl Site {
     }
 }
 
-fn collect_html(dir: &Path, depth: usize, limits: &Limits, out: &mut Vec<PathBuf>) -> Result<()> {
-    if depth > limits.max_dir_depth {
-        return Ok(());
+/// One HTML page of a site directory, listed but not yet read.
+#[derive(Clone, Debug)]
+pub(crate) struct SiteFile {
+    /// Where to read it (a link already resolved).
+    real: PathBuf,
+    /// Its path inside the site, `/`-separated, as the site names it.
+    rel: String,
+}
+
+impl SiteFile {
+    /// Reads and decodes the page.
+    pub(crate) fn read(&self, limits: &Limits) -> Result<Page> {
+        let mut page = Page::from_path(&self.real, limits)?;
+        page.path = Some(self.rel.clone());
+        Ok(page)
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
-        let path = entry.path();
-        if kind.is_dir() {
-            collect_html(&path, depth + 1, limits, out)?;
-        } else if kind.is_file() && is_html_name(&path) {
-            if out.len() >= limits.max_site_pages {
-                return Err(Error::TooLarge {
-                    what: "site pages",
-                    limit: limits.max_site_pages as u64,
-                    actual: out.len() as u64 + 1,
-                });
+}
+
+/// The HTML pages of a site directory, sorted by their path inside it.
+pub(crate) fn site_files(root: &Path, limits: &Limits) -> Result<Vec<SiteFile>> {
+    let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let mut walk = Walk {
+        real_root: real_root.clone(),
+        limits,
+        visited: vec![real_root.clone()],
+        files: Vec::new(),
+        bytes: 0,
+    };
+    walk.dir(&real_root, "", 0)?;
+    let mut files = walk.files;
+    if files.is_empty() {
+        return Err(Error::EmptySite(root.to_path_buf()));
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(files)
+}
+
+struct Walk<'a> {
+    real_root: PathBuf,
+    limits: &'a Limits,
+    /// Directories already listed (a link may lead back to one).
+    visited: Vec<PathBuf>,
+    files: Vec<SiteFile>,
+    bytes: u64,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path, rel: &str, depth: usize) -> Result<()> {
+        if depth > self.limits.max_dir_depth {
+            return Err(Error::TooLarge {
+                what: "site directory depth",
+                limit: self.limits.max_dir_depth as u64,
+                actual: depth as u64,
+            });
+        }
+        let mut entries = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .map(|e| e.map_err(|e| Error::io(dir, e)))
+            .collect::<Result<Vec<_>>>()?;
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            let (real, meta) = if kind.is_symlink() {
+                match self.inside(&path)? {
+                    Some(resolved) => resolved,
+                    None => continue,
+                }
+            } else {
+                let meta = entry.metadata().map_err(|e| Error::io(&path, e))?;
+                (path.clone(), meta)
+            };
+            if meta.is_dir() {
+                if !self.visited.contains(&real) {
+                    self.visited.push(real.clone());
+                    self.dir(&real, &rel, depth + 1)?;
+                }
+            } else if is_html_name(&path) {
+                if !meta.is_file() {
+                    return Err(Error::NotRead {
+                        path,
+                        reason: file_kind(&meta.file_type()),
+                    });
+                }
+                self.add(SiteFile { real, rel }, meta.len())?;
             }
-            out.push(path);
+        }
+        Ok(())
+    }
+
+    /// A link's target and metadata when it stays inside the site; `None` for a link to
+    /// a file outside it that is no page (an icon link is judged where icons are read).
+    fn inside(&self, link: &Path) -> Result<Option<(PathBuf, std::fs::Metadata)>> {
+        let not_read = |reason| Error::NotRead {
+            path: link.to_path_buf(),
+            reason,
+        };
+        let Ok(real) = link.canonicalize() else {
+            return if is_html_name(link) {
+                Err(not_read("a broken link"))
+            } else {
+                Ok(None)
+            };
+        };
+        let meta = std::fs::metadata(&real).map_err(|e| Error::io(link, e))?;
+        if real.starts_with(&self.real_root) {
+            Ok(Some((real, meta)))
+        } else if meta.is_dir() || is_html_name(link) {
+            Err(not_read("a link out of the site directory"))
+        } else {
+            Ok(None)
         }
     }
-    Ok(())
+
+    fn add(&mut self, file: SiteFile, len: u64) -> Result<()> {
+        let limits = self.limits;
+        if self.files.len() >= limits.max_site_pages {
+            return Err(Error::TooLarge {
+                what: "site pages",
+                limit: limits.max_site_pages as u64,
+                actual: self.files.len() as u64 + 1,
+            });
+        }
+        self.bytes = self.bytes.saturating_add(len);
+        if self.bytes > limits.max_site_bytes {
+            return Err(Error::TooLarge {
+                what: "site bytes",
+                limit: limits.max_site_bytes,
+                actual: self.bytes,
+            });
+        }
+        self.files.push(file);
+        Ok(())
+    }
 }
 
 fn is_html_name(path: &Path) -> bool {
@@ -201,144 +364,16 @@ fn is_html_name(path: &Path) -> bool {
     )
 }
 
-/// Decodes page bytes; returns the text and the encoding's name.
+/// Decodes page bytes as the HTML standard decides their encoding (see [`crate::sniff`]);
+/// returns the text and the encoding's name.
 pub(crate) fn decode(bytes: &[u8], charset: Option<&str>) -> (String, &'static str) {
-    if let Some((text, name)) = decode_utf32(bytes) {
-        return (text, name);
-    }
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let rest = bytes.get(bom_len..).unwrap_or_default();
-        let (text, _) = encoding.decode_without_bom_handling(rest);
-        return (text.into_owned(), encoding.name());
-    }
-    let encoding = charset
-        .and_then(|label| Encoding::for_label(label.trim().as_bytes()))
-        .or_else(|| utf16_by_pattern(bytes))
-        .or_else(|| prescan_meta(bytes))
-        .unwrap_or_else(|| {
-            if std::str::from_utf8(bytes).is_ok() {
-                UTF_8
-            } else {
-                WINDOWS_1252
-            }
-        });
-    let (text, _) = encoding.decode_without_bom_handling(bytes);
-    (text.into_owned(), encoding.name())
-}
-
-/// UTF-16 without a byte order mark, told by the NUL byte beside each ASCII character.
-fn utf16_by_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
-    let head = bytes.get(..bytes.len().min(512))?;
-    if head.len() < 8 {
-        return None;
-    }
-    let (mut even_nul, mut odd_nul) = (0usize, 0usize);
-    for (i, &b) in head.iter().enumerate() {
-        if b == 0 {
-            if i % 2 == 0 {
-                even_nul += 1
-            } else {
-                odd_nul += 1
-            }
-        }
-    }
-    let half = head.len() / 2;
-    // Markup is mostly ASCII, so at least 40% of one byte column is NUL and
-    // almost none of the other.
-    if odd_nul * 10 > half * 4 && even_nul * 20 < half {
-        Some(UTF_16LE)
-    } else if even_nul * 10 > half * 4 && odd_nul * 20 < half {
-        Some(UTF_16BE)
-    } else {
-        None
-    }
-}
-
-/// UTF-32, which encoding_rs does not decode: by byte order mark or by NUL pattern.
-fn decode_utf32(bytes: &[u8]) -> Option<(String, &'static str)> {
-    let (big_endian, skip) = match bytes {
-        [0, 0, 0xFE, 0xFF, ..] => (true, 4),
-        [0xFF, 0xFE, 0, 0, ..] => (false, 4),
-        [0, 0, 0, a, 0, 0, 0, b, ..] if *a != 0 && *b != 0 => (true, 0),
-        [a, 0, 0, 0, b, 0, 0, 0, ..] if *a != 0 && *b != 0 => (false, 0),
-        _ => return None,
+    let (encoding, source) = sniff(bytes, charset);
+    let body = match source {
+        Source::Bom(len) => bytes.get(len..).unwrap_or_default(),
+        _ => bytes,
     };
-    let body = bytes.get(skip..)?;
-    let text = body
-        .chunks(4)
-        .map(|c| {
-            let mut word = [0u8; 4];
-            for (dst, src) in word.iter_mut().zip(c) {
-                *dst = *src;
-            }
-            let v = if big_endian {
-                u32::from_be_bytes(word)
-            } else {
-                u32::from_le_bytes(word)
-            };
-            char::from_u32(v).unwrap_or(char::REPLACEMENT_CHARACTER)
-        })
-        .collect();
-    Some((text, if big_endian { "UTF-32BE" } else { "UTF-32LE" }))
-}
-
-/// The HTML standard's prescan, simplified: the first `<meta>` in 1024 bytes that
-/// names a charset (`charset=` or `http-equiv` content). A meta naming UTF-16 means
-/// UTF-8 (the bytes were ASCII-compatible to be read at all); x-user-defined means
-/// windows-1252; an unknown label is ignored.
-fn prescan_meta(bytes: &[u8]) -> Option<&'static Encoding> {
-    let head = bytes.get(..bytes.len().min(1024))?;
-    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    let mut rest: &[u8] = &lower;
-    while let Some(pos) = find(rest, b"<meta") {
-        let after = rest.get(pos + 5..).unwrap_or_default();
-        let end = after.iter().position(|&b| b == b'>').unwrap_or(after.len());
-        let (tag, tail) = after.split_at(end);
-        if let Some(label) = charset_in(tag) {
-            let encoding = Encoding::for_label(label)?;
-            return Some(if encoding == UTF_16LE || encoding == UTF_16BE {
-                UTF_8
-            } else if encoding.name() == "x-user-defined" {
-                WINDOWS_1252
-            } else {
-                encoding
-            });
-        }
-        rest = tail;
-    }
-    None
-}
-
-fn charset_in(tag: &[u8]) -> Option<&[u8]> {
-    let pos = find(tag, b"charset")?;
-    let rest = tag.get(pos + 7..)?;
-    let rest = rest.strip_prefix_ws();
-    let rest = rest.strip_prefix(b"=")?.strip_prefix_ws();
-    let rest = rest
-        .strip_prefix(b"\"")
-        .or_else(|| rest.strip_prefix(b"'"))
-        .unwrap_or(rest);
-    let len = rest
-        .iter()
-        .position(|b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'\t' | b'\n' | b'\r' | b'/'))
-        .unwrap_or(rest.len());
-    let label = rest.get(..len)?;
-    (!label.is_empty()).then_some(label)
-}
-
-trait StripWs {
-    fn strip_prefix_ws(&self) -> &Self;
-}
-
-impl StripWs for [u8] {
-    fn strip_prefix_ws(&self) -> &[u8] {
-        let n = self.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        self.get(n..).unwrap_or_default()
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    (text.into_owned(), encoding.name())
 }
 
 #[cfg(test)]
@@ -348,35 +383,34 @@ mod tests {
     #[test]
     fn charsets_decode_to_the_same_text() {
         let utf8 = "<html><body><p>Привет, 日本</p></body></html>";
+        let utf16 = |big: bool| -> Vec<u8> {
+            utf8.encode_utf16()
+                .flat_map(|u| {
+                    if big {
+                        u.to_be_bytes()
+                    } else {
+                        u.to_le_bytes()
+                    }
+                })
+                .collect()
+        };
         let cases: Vec<(Vec<u8>, Option<&str>)> = vec![
             (utf8.as_bytes().to_vec(), None),
             ([b"\xEF\xBB\xBF".as_slice(), utf8.as_bytes()].concat(), None),
-            (UTF_16LE.encode(utf8).0.to_vec(), None),
-            (
-                utf8.encode_utf16().flat_map(|u| u.to_le_bytes()).collect(),
-                None,
-            ),
-            (
-                utf8.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
-                None,
-            ),
-            (
-                utf8.chars()
-                    .flat_map(|c| (c as u32).to_le_bytes())
-                    .collect(),
-                None,
-            ),
-            (
-                [0u8, 0, 0xFE, 0xFF]
-                    .into_iter()
-                    .chain(utf8.chars().flat_map(|c| (c as u32).to_be_bytes()))
-                    .collect(),
-                None,
-            ),
+            ([b"\xFF\xFE".as_slice(), &utf16(false)].concat(), None),
+            ([b"\xFE\xFF".as_slice(), &utf16(true)].concat(), None),
+            // A transport charset is honoured, UTF-16 included.
+            (utf16(false), Some("utf-16le")),
+            (utf16(true), Some("UTF-16BE")),
         ];
         for (i, (bytes, charset)) in cases.iter().enumerate() {
             let (text, _) = decode(bytes, *charset);
             assert_eq!(text, utf8, "case {i}");
+        }
+        // Without a BOM or a declaration, NUL bytes are just NUL bytes.
+        for bytes in [utf16(false), utf16(true)] {
+            let (_, name) = decode(&bytes, None);
+            assert!(!name.starts_with("UTF-16"), "{name}");
         }
     }
 

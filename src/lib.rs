@@ -61,6 +61,8 @@ mod precap;
 mod score;
 pub mod signals;
 mod sketch;
+mod sniff;
+mod visible;
 
 pub use brand::{Brand, Presence};
 pub use compare::{Comparison, Config, Evidence, Verdict, compare, compare_many};

@@ -32,8 +32,17 @@ pub struct Limits {
     pub max_items: usize,
     /// Most HTML pages read from one site directory; more is refused.
     pub max_site_pages: usize,
-    /// Deepest directory recursion when reading a site.
+    /// Most bytes of HTML read from one site directory (the sum of its pages' sizes);
+    /// more is refused before any page is read.
+    pub max_site_bytes: u64,
+    /// Deepest directory recursion when reading a site; a deeper directory is refused.
     pub max_dir_depth: usize,
+    /// Longest page URL accepted, in bytes (a JSON Lines `url`, a WARC target URI);
+    /// a longer one is refused with its record.
+    pub max_url_bytes: usize,
+    /// Most distinct favicon candidates tried per site (declared icons and the
+    /// defaults); each distinct icon file is decoded at most once per site.
+    pub max_icon_candidates: usize,
     /// Largest favicon file accepted, in bytes.
     pub max_favicon_bytes: u64,
     /// Largest favicon side in pixels, checked from the header before decoding.
@@ -59,7 +68,10 @@ impl Default for Limits {
             max_script_bytes: 1 << 20,
             max_items: 256,
             max_site_pages: 500,
-            max_dir_depth: 8,
+            max_site_bytes: 128 << 20,
+            max_dir_depth: 16,
+            max_url_bytes: 64 << 10,
+            max_icon_candidates: 16,
             max_favicon_bytes: 1 << 20,
             max_favicon_side: 4096,
             max_favicon_alloc: 64 << 20,
@@ -94,7 +106,15 @@ impl Limits {
     setter!(with_max_script_bytes, max_script_bytes, usize, "1 MiB.");
     setter!(with_max_items, max_items, usize, "256 items per list.");
     setter!(with_max_site_pages, max_site_pages, usize, "500 pages.");
-    setter!(with_max_dir_depth, max_dir_depth, usize, "8 levels.");
+    setter!(with_max_site_bytes, max_site_bytes, u64, "128 MiB.");
+    setter!(with_max_dir_depth, max_dir_depth, usize, "16 levels.");
+    setter!(with_max_url_bytes, max_url_bytes, usize, "64 KiB.");
+    setter!(
+        with_max_icon_candidates,
+        max_icon_candidates,
+        usize,
+        "16 candidates."
+    );
     setter!(with_max_favicon_bytes, max_favicon_bytes, u64, "1 MiB.");
     setter!(with_max_favicon_side, max_favicon_side, u32, "4096 pixels.");
     setter!(with_max_favicon_alloc, max_favicon_alloc, u64, "64 MiB.");

@@ -17,6 +17,7 @@ use html5ever::{LocalName, local_name};
 use crate::Limits;
 use crate::signals::{structure, style};
 use crate::sketch::SketchBuilder;
+use crate::visible::push_visible;
 
 /// Where a piece of visible text stood on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -388,10 +389,11 @@ impl State<'_> {
                     self.out.style_text.push('\n');
                 }
                 local_name!("alt") | local_name!("aria-label") if flags & F_HIDDEN == 0 => {
-                    push_bounded(
+                    push_visible(
                         &mut self.out.prominent,
                         &a.value,
                         self.limits.max_text_bytes / 8,
+                        false,
                     );
                     self.out.prominent.push('\n');
                 }
@@ -510,9 +512,7 @@ impl State<'_> {
         let limits = self.limits;
         match &self.raw {
             Some(raw) if *raw == local_name!("title") => {
-                if self.out.title.is_empty() || self.out.title.len() < 512 {
-                    push_bounded(&mut self.out.title, text, 512);
-                }
+                push_visible(&mut self.out.title, text, 512, false);
                 return;
             }
             Some(raw) if *raw == local_name!("script") => {
@@ -544,17 +544,17 @@ impl State<'_> {
         let small = limits.max_text_bytes / 8;
         match zone {
             Zone::Heading => {
-                push_bounded(&mut self.out.headings, text, small);
+                push_visible(&mut self.out.headings, text, small, true);
             }
             Zone::Footer => {
-                push_bounded(&mut self.out.footer, text, small);
+                push_visible(&mut self.out.footer, text, small, true);
             }
             Zone::Prominent => {
-                push_bounded(&mut self.out.prominent, text, small);
+                push_visible(&mut self.out.prominent, text, small, true);
             }
             Zone::Body => {}
         }
-        if !push_bounded(&mut self.out.body, text, limits.max_text_bytes) {
+        if !push_visible(&mut self.out.body, text, limits.max_text_bytes, true) {
             self.out.truncated = true;
         }
     }

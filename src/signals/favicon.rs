@@ -60,6 +60,26 @@ pub struct Favicon {
 }
 
 impl Favicon {
+    /// Reads and hashes an icon file. The read is bounded by
+    /// [`Limits::max_favicon_bytes`] before anything is read ([`Error::TooLarge`]), and
+    /// a device, FIFO or directory is refused ([`Error::NotRead`]).
+    ///
+    /// ```
+    /// use clonehound::{Error, Favicon, Limits};
+    /// let err = Favicon::from_path("/dev/zero", &Limits::default()).unwrap_err();
+    /// assert!(matches!(err, Error::NotRead { .. }));
+    /// ```
+    pub fn from_path(path: impl AsRef<std::path::Path>, limits: &Limits) -> Result<Favicon> {
+        let path = path.as_ref();
+        let bytes = crate::input::read_bounded(path, limits.max_favicon_bytes, "favicon bytes")?;
+        Favicon::from_bytes(
+            &bytes,
+            &path.display().to_string(),
+            "the file given",
+            limits,
+        )
+    }
+
     /// Decodes and hashes a favicon from its bytes, within `limits`.
     ///
     /// ```
@@ -284,7 +304,10 @@ fn svg_expanded_elements(bytes: &[u8]) -> Result<u64> {
 }
 
 /// Renders an SVG icon at [`SVG_SIDE`]² with resvg: no fonts (results must not depend on
-/// the machine), no external files or URLs (only `data:` images resolve).
+/// the machine) and no images of any kind: usvg's default resolver would open any path
+/// an `<image href>` or `<feImage href>` names (`/etc/passwd`, `/dev/zero`, a FIFO) and
+/// would parse nested SVGs from `data:` URIs past our `<use>` expansion count. An icon is
+/// judged by what it draws itself.
 fn render_svg(bytes: &[u8], limits: &Limits) -> Result<RgbaImage> {
     let expanded = svg_expanded_elements(bytes)?;
     if expanded > limits.max_svg_elements {
@@ -295,6 +318,10 @@ fn render_svg(bytes: &[u8], limits: &Limits) -> Result<RgbaImage> {
     }
     let options = resvg::usvg::Options {
         resources_dir: None,
+        image_href_resolver: resvg::usvg::ImageHrefResolver {
+            resolve_data: Box::new(|_, _, _| None),
+            resolve_string: Box::new(|_, _| None),
+        },
         ..Default::default()
     };
     let tree = resvg::usvg::Tree::from_data(bytes, &options)

@@ -8,8 +8,44 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use clonehound::{Brand, Comparison, Config, SiteFingerprint, Verdict, compare};
 
+/// Standard output written line by line. When its reader has gone (`clonehound … |
+/// head`), the command ends quietly with status 141, as a Unix tool killed by SIGPIPE
+/// does; any other write error ends it with a message and status 2. (The standard
+/// `println!` would panic.)
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            $crate::output_failed(&e);
+        }
+    }};
+}
+
 mod eval_cmd;
 mod scan_cmd;
+mod shown;
+
+use shown::shown;
+
+/// A score threshold: a number in [0, 1]. Any other value would flag everything or
+/// nothing, switching detection off without a word.
+pub(crate) fn unit_interval(text: &str) -> Result<f64, String> {
+    let t: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!("{t} is not in [0, 1] (scores lie in [0, 1])"))
+    }
+}
+
+/// Ends the process after standard output failed: quietly on a broken pipe.
+pub(crate) fn output_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(141);
+    }
+    eprintln!("clonehound: writing output: {e}");
+    std::process::exit(2);
+}
 
 #[derive(Parser)]
 #[command(
@@ -45,8 +81,8 @@ enum Command {
         /// A domain the brand owns (repeatable).
         #[arg(long = "domain")]
         domains: Vec<String>,
-        /// Score at or above which the suspect is called a copy.
-        #[arg(long)]
+        /// Score at or above which the suspect is called a copy (0 to 1).
+        #[arg(long, value_parser = unit_interval)]
         threshold: Option<f64>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -94,7 +130,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("clonehound: {e}");
+            eprintln!("clonehound: {}", shown(&e));
             ExitCode::from(2)
         }
     }
@@ -173,9 +209,7 @@ fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
             }
         }
     } else {
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let name = path.display().to_string();
-        clonehound::Favicon::from_bytes(&bytes, &name, "the file given", &limits).map_err(named)?
+        clonehound::Favicon::from_path(path, &limits).map_err(named)?
     };
     match format {
         Format::Json => {
@@ -190,7 +224,11 @@ fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
             println!("{v:#}");
         }
         Format::Text => {
-            println!("source       {} ({})", favicon.source, favicon.reason);
+            println!(
+                "source       {} ({})",
+                shown(&favicon.source),
+                shown(&favicon.reason)
+            );
             println!(
                 "format       {} {}x{}",
                 favicon.format, favicon.width, favicon.height
@@ -225,11 +263,18 @@ fn print_text(r: &Comparison) {
     } else {
         r.brand.domains.join(", ")
     };
-    println!("brand    {:?} (domains: {domains})", r.brand.name);
+    println!(
+        "brand    {} (domains: {})",
+        shown(&format!("{:?}", r.brand.name)),
+        shown(&domains)
+    );
     if let (Some(l), Some(s)) = (&r.legit_page, &r.suspect_page) {
         println!(
-            "pair     {l} <-> {s} ({} of {} suspect pages matched)",
-            r.pages_matched, r.suspect_pages
+            "pair     {} <-> {} ({} of {} suspect pages matched)",
+            shown(l),
+            shown(s),
+            r.pages_matched,
+            r.suspect_pages
         );
     }
     let s = &r.signals;
@@ -249,6 +294,6 @@ fn print_text(r: &Comparison) {
         println!("evidence none");
     }
     for e in &r.evidence {
-        println!("  - [{}] {}", e.signal, e.detail);
+        println!("  - [{}] {}", shown(&e.signal), shown(&e.detail));
     }
 }

@@ -8,14 +8,15 @@
 //! is reported (standard error, and an `error` record in JSON Lines/JSON/CSV) and
 //! counted; the scan goes on.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Subcommand, ValueEnum};
-use clonehound::feed::{JsonLinesReader, open_warc};
+use clonehound::feed::{JsonLinesReader, open_json_lines, open_warc, read_file};
 use clonehound::signals::assets::host_of;
 use clonehound::{
     Brand, Error, Index, IndexBuilder, IndexConfig, Limits, Match, Page, PageFingerprint, Site,
@@ -25,8 +26,19 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Suspects read before a batch is fingerprinted and queried.
+use crate::shown::shown;
+
+/// Most suspects read before a batch is fingerprinted and queried (a batch is also cut
+/// by its bytes: `--max-batch-bytes`).
 const BATCH: usize = 512;
+
+/// Largest brands file read.
+const MAX_BRANDS_FILE_BYTES: u64 = 64 << 20;
+
+/// What one page's fingerprint is charged while it waits, besides its page's bytes: a
+/// fingerprint holds fixed-size sketches (a few KiB) and lists cut from the page, so
+/// it is never larger than this plus its page.
+const FINGERPRINT_BYTES: usize = 16 << 10;
 
 #[derive(Subcommand)]
 pub enum IndexCommand {
@@ -39,8 +51,10 @@ pub enum IndexCommand {
         /// Where to write the index.
         #[arg(short, long)]
         output: PathBuf,
-        /// Brands compared in full per suspect (the best-voted by the index's keys).
-        #[arg(long, default_value_t = IndexConfig::default().candidates)]
+        /// Brands compared in full per suspect (the best-voted by the index's keys; at
+        /// least 1).
+        #[arg(long, default_value_t = IndexConfig::default().candidates,
+              value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
         candidates: usize,
     },
     /// Print an index's figures as JSON.
@@ -70,17 +84,19 @@ fn is_warc(path: &Path) -> bool {
     name.ends_with(".warc") || name.ends_with(".warc.gz")
 }
 
-/// The JSON Lines stream an input names: standard input for `-`, or a `.jsonl` /
-/// `.ndjson` file; `None` for any other input.
-fn json_lines(input: &Path) -> Option<std::io::Result<Box<dyn BufRead>>> {
+/// The JSON Lines stream an input names: standard input for `-` (the one way to read
+/// a pipe or device on purpose), or a `.jsonl` / `.ndjson` file; `None` for any other
+/// input.
+fn json_lines(input: &Path, limits: &Limits) -> Option<Result<JsonLines, Error>> {
     if input.as_os_str() == "-" {
-        return Some(Ok(Box::new(std::io::stdin().lock())));
+        let stdin = std::io::BufReader::with_capacity(256 << 10, std::io::stdin());
+        return Some(Ok(JsonLinesReader::new(Box::new(stdin), limits.clone())));
     }
     let name = input.to_string_lossy().to_ascii_lowercase();
-    (name.ends_with(".jsonl") || name.ends_with(".ndjson")).then(|| {
-        std::fs::File::open(input).map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn BufRead>)
-    })
+    (name.ends_with(".jsonl") || name.ends_with(".ndjson")).then(|| open_json_lines(input, limits))
 }
+
+type JsonLines = JsonLinesReader<Box<dyn BufRead + Send>>;
 
 /// One brand's site from its page sources: site directories and HTML files (with their
 /// favicons) and the pages of WARC files.
@@ -117,7 +133,9 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
             output,
             candidates,
         } => {
-            let text = std::fs::read_to_string(brands)
+            let text = read_file(brands, MAX_BRANDS_FILE_BYTES)
+                .map_err(|e| e.to_string())
+                .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
                 .map_err(|e| format!("{}: {e}", brands.display()))?;
             let file: BrandsFile =
                 toml::from_str(&text).map_err(|e| format!("{}: {e}", brands.display()))?;
@@ -197,11 +215,11 @@ pub struct ScanArgs {
     /// Output format (default: table on a terminal, jsonl otherwise).
     #[arg(long, value_enum)]
     format: Option<ScanFormat>,
-    /// Score at or above which a suspect is called a copy.
-    #[arg(long)]
+    /// Score at or above which a suspect is called a copy (0 to 1).
+    #[arg(long, value_parser = crate::unit_interval)]
     threshold: Option<f64>,
-    /// Brands reported per suspect, best first.
-    #[arg(long, default_value_t = 3)]
+    /// Brands reported per suspect, best first (at least 1).
+    #[arg(long, default_value_t = 3, value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
     top: usize,
     /// Report every piece of evidence (otherwise the three most telling).
     #[arg(long)]
@@ -212,6 +230,15 @@ pub struct ScanArgs {
     /// Largest suspect page read, in bytes; larger pages are reported as errors.
     #[arg(long, default_value_t = Limits::default().max_page_bytes)]
     max_page_bytes: u64,
+    /// Most bytes of pages held by one batch before it is fingerprinted and queried
+    /// (a batch holds at least one page).
+    #[arg(long, default_value_t = 64 << 20)]
+    max_batch_bytes: usize,
+    /// Most bytes of fingerprints a WARC file's pages may hold while they wait to be
+    /// grouped by host; past it, the host waiting longest is scanned as it is, and its
+    /// later pages make a further suspect (`FILE#HOST#part2`).
+    #[arg(long, default_value_t = 256 << 20)]
+    max_pending_bytes: usize,
 }
 
 /// A suspect's pages and best brands, or why it could not be read.
@@ -223,6 +250,29 @@ enum Job {
     Page(String, Page),
     Pages(String, Vec<PageFingerprint>),
     Failed(String, String),
+}
+
+/// A batch of jobs and the bytes they hold.
+#[derive(Default)]
+struct Batch {
+    jobs: Vec<Job>,
+    bytes: usize,
+}
+
+impl Batch {
+    fn push(&mut self, job: Job, bytes: usize) {
+        self.jobs.push(job);
+        self.bytes = self.bytes.saturating_add(bytes);
+    }
+}
+
+/// One host's pages of a WARC file, waiting to be scanned together.
+struct HostGroup {
+    pages: Vec<PageFingerprint>,
+    bytes: usize,
+    /// Which part of the host's pages this is (from 1): a host with more pages than a
+    /// site may hold, or one flushed early to bound memory, goes on in a further part.
+    part: usize,
 }
 
 #[derive(Serialize)]
@@ -253,6 +303,17 @@ struct Summary {
     pages: usize,
     copies: usize,
     errors: usize,
+    /// Peak resident memory of the process, in bytes, where the system tells it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    peak_memory_bytes: Option<u64>,
+}
+
+/// The process's peak resident memory (Linux: `VmHWM` in `/proc/self/status`).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 struct Scanner<'a> {
@@ -284,8 +345,10 @@ fn progress_bar(quiet: bool, len: Option<u64>, unit: &str) -> ProgressBar {
 }
 
 impl Scanner<'_> {
-    /// Fingerprints and queries a batch in parallel, then reports it in order.
-    fn run(&mut self, jobs: Vec<Job>) -> std::io::Result<()> {
+    /// Fingerprints and queries a batch in parallel, then reports it in order. Only
+    /// each suspect's matches come back: its fingerprints are dropped in the worker.
+    fn run(&mut self, batch: Batch) -> std::io::Result<()> {
+        let jobs = batch.jobs;
         let limits = &self.limits;
         let index = self.index;
         let top = self.args.top;
@@ -324,8 +387,9 @@ impl Scanner<'_> {
             Ok(r) => r,
             Err(error) => {
                 self.summary.errors += 1;
-                self.progress
-                    .suspend(|| eprintln!("clonehound: {name}: {error}"));
+                self.progress.suspend(|| {
+                    eprintln!("clonehound: {}: {}", shown(name), shown(&error));
+                });
                 return self.write(&SuspectOut {
                     suspect: name,
                     pages: None,
@@ -421,7 +485,7 @@ impl Scanner<'_> {
                     (None, None) => Vec::new(),
                 };
                 for row in rows {
-                    w.write_record(&row).map_err(std::io::Error::other)?;
+                    w.write_record(&row).map_err(csv_io)?;
                 }
                 Ok(())
             }
@@ -429,21 +493,27 @@ impl Scanner<'_> {
                 let out = &mut self.out;
                 let progress = &self.progress;
                 progress.suspend(|| -> std::io::Result<()> {
+                    let suspect = shown(s.suspect);
                     match (&s.matches, s.error) {
-                        (_, Some(e)) => writeln!(out, "{}  ERROR  {e}", s.suspect),
-                        (Some(ms), _) if ms.is_empty() => writeln!(out, "{}  clean", s.suspect),
+                        (_, Some(e)) => writeln!(out, "{suspect}  ERROR  {}", shown(e)),
+                        (Some(ms), _) if ms.is_empty() => writeln!(out, "{suspect}  clean"),
                         (Some(ms), _) => {
-                            writeln!(out, "{}", s.suspect)?;
+                            writeln!(out, "{suspect}")?;
                             for m in ms {
                                 writeln!(
                                     out,
                                     "  {:<14} {:.3}  {}",
                                     verdict_word(m.verdict).to_uppercase(),
                                     m.score,
-                                    m.brand
+                                    shown(m.brand)
                                 )?;
                                 for e in m.evidence {
-                                    writeln!(out, "      [{}] {}", e.signal, e.detail)?;
+                                    writeln!(
+                                        out,
+                                        "      [{}] {}",
+                                        shown(&e.signal),
+                                        shown(&e.detail)
+                                    )?;
                                 }
                             }
                             Ok(())
@@ -455,25 +525,29 @@ impl Scanner<'_> {
         }
     }
 
-    /// Reads one input into jobs, running full batches as they fill.
-    fn input(&mut self, input: &Path, jobs: &mut Vec<Job>) -> std::io::Result<()> {
+    /// Reads one input into the batch, running it whenever it fills.
+    fn input(&mut self, input: &Path, batch: &mut Batch) -> std::io::Result<()> {
         let name = input.display().to_string();
-        if let Some(reader) = json_lines(input) {
+        if let Some(reader) = json_lines(input, &self.limits) {
             match reader {
-                Ok(r) => return self.jsonl(&name, r, jobs),
-                Err(e) => jobs.push(Job::Failed(name, e.to_string())),
+                Ok(r) => return self.jsonl(&name, r, batch),
+                Err(e) => batch.push(Job::Failed(name, e.to_string()), 0),
             }
         } else if is_warc(input) {
-            self.warc(input, jobs)?;
+            self.warc(input, batch)?;
         } else {
-            jobs.push(Job::Path(name, input.to_owned()));
+            // A site directory is fingerprinted one page at a time per worker, and only
+            // its matches are kept: it is charged what a page may cost.
+            let bytes = usize::try_from(self.limits.max_page_bytes).unwrap_or(usize::MAX);
+            batch.push(Job::Path(name, input.to_owned()), bytes);
         }
-        self.flush_full(jobs)
+        self.flush_full(batch)
     }
 
-    fn flush_full(&mut self, jobs: &mut Vec<Job>) -> std::io::Result<()> {
-        if jobs.len() >= BATCH {
-            self.run(std::mem::take(jobs))?;
+    /// Runs the batch when it holds [`BATCH`] suspects or `--max-batch-bytes`.
+    fn flush_full(&mut self, batch: &mut Batch) -> std::io::Result<()> {
+        if batch.jobs.len() >= BATCH || batch.bytes >= self.args.max_batch_bytes {
+            self.run(std::mem::take(batch))?;
         }
         Ok(())
     }
@@ -481,82 +555,161 @@ impl Scanner<'_> {
     fn jsonl(
         &mut self,
         name: &str,
-        reader: impl BufRead,
-        jobs: &mut Vec<Job>,
+        mut lines: JsonLines,
+        batch: &mut Batch,
     ) -> std::io::Result<()> {
-        let mut lines = JsonLinesReader::new(reader, self.limits.clone());
         while let Some(page) = lines.next() {
             let line = lines.line();
             match page {
                 Ok(page) => {
                     let suspect = page.url.clone().unwrap_or_else(|| format!("{name}:{line}"));
-                    jobs.push(Job::Page(suspect, page));
+                    let bytes = page.html.len() + suspect.len();
+                    batch.push(Job::Page(suspect, page), bytes);
                 }
-                Err(e) => jobs.push(Job::Failed(format!("{name}:{line}"), e.to_string())),
+                Err(e) => batch.push(Job::Failed(format!("{name}:{line}"), e.to_string()), 0),
             }
-            self.flush_full(jobs)?;
+            self.flush_full(batch)?;
         }
         Ok(())
     }
 
     /// A WARC file's pages, fingerprinted in batches and grouped by host: one suspect
     /// per host, in order of first appearance; bad records are reported by number.
-    fn warc(&mut self, path: &Path, jobs: &mut Vec<Job>) -> std::io::Result<()> {
+    ///
+    /// Memory is bounded whatever the file holds: pages wait to be fingerprinted in
+    /// batches of at most `--max-batch-bytes`, and fingerprints wait for the rest of
+    /// their host's pages within `--max-pending-bytes`. A host that reaches
+    /// [`Limits::max_site_pages`], or the one waiting longest when the pending bytes are
+    /// full, is scanned at once; its later pages make a further part. No page is
+    /// dropped.
+    fn warc(&mut self, path: &Path, batch: &mut Batch) -> std::io::Result<()> {
         let name = path.display().to_string();
         let reader = match open_warc(path, &self.limits) {
             Ok(r) => r,
             Err(e) => {
-                jobs.push(Job::Failed(name, e.to_string()));
+                batch.push(Job::Failed(name, e.to_string()), 0);
                 return Ok(());
             }
         };
-        let mut order: Vec<String> = Vec::new();
-        let mut hosts: BTreeMap<String, Vec<PageFingerprint>> = BTreeMap::new();
-        let mut pending: Vec<Page> = Vec::new();
-        let max_pages = self.limits.max_site_pages;
-        let limits = self.limits.clone();
-        let group = |pending: &mut Vec<Page>,
-                     order: &mut Vec<String>,
-                     hosts: &mut BTreeMap<String, Vec<PageFingerprint>>| {
-            let fps: Vec<PageFingerprint> = pending
-                .par_iter()
-                .map(|p| PageFingerprint::new(p, &limits))
-                .collect();
-            pending.clear();
-            for fp in fps {
-                let host = fp
-                    .url
-                    .as_deref()
-                    .and_then(host_of)
-                    .unwrap_or_else(|| "(no host)".into());
-                let pages = hosts.entry(host.clone()).or_insert_with(|| {
-                    order.push(host);
-                    Vec::new()
-                });
-                if pages.len() < max_pages {
-                    pages.push(fp);
-                }
-            }
+        let mut grouper = Grouper {
+            name: &name,
+            order: VecDeque::new(),
+            hosts: HashMap::new(),
+            parts: HashMap::new(),
+            bytes: 0,
         };
+        let mut pending = Batch::default();
         for page in reader {
             match page {
-                Ok(p) => pending.push(p),
-                Err(e) => {
-                    self.run(vec![Job::Failed(name.clone(), e.to_string())])?;
+                Ok(p) => {
+                    let bytes = p.html.len() + p.url.as_ref().map_or(0, String::len);
+                    pending.push(Job::Page(String::new(), p), bytes);
                 }
+                Err(e) => batch.push(Job::Failed(name.clone(), e.to_string()), 0),
             }
-            if pending.len() >= BATCH {
-                group(&mut pending, &mut order, &mut hosts);
+            if pending.jobs.len() >= BATCH || pending.bytes >= self.args.max_batch_bytes {
+                self.group(&mut grouper, std::mem::take(&mut pending), batch)?;
             }
         }
-        group(&mut pending, &mut order, &mut hosts);
-        for host in order {
-            if let Some(pages) = hosts.remove(&host) {
-                jobs.push(Job::Pages(format!("{name}#{host}"), pages));
-                self.flush_full(jobs)?;
+        self.group(&mut grouper, pending, batch)?;
+        while let Some(host) = grouper.order.pop_front() {
+            grouper.flush(&host, batch);
+            self.flush_full(batch)?;
+        }
+        Ok(())
+    }
+
+    /// Fingerprints pending WARC pages in parallel and files them under their hosts,
+    /// scanning whole or overflowing groups as they go.
+    fn group(
+        &mut self,
+        grouper: &mut Grouper,
+        pending: Batch,
+        batch: &mut Batch,
+    ) -> std::io::Result<()> {
+        let limits = &self.limits;
+        let fps: Vec<(PageFingerprint, usize)> = pending
+            .jobs
+            .into_par_iter()
+            .filter_map(|job| match job {
+                Job::Page(_, page) => {
+                    let fp = PageFingerprint::new(&page, limits);
+                    Some((fp, FINGERPRINT_BYTES + page.html.len()))
+                }
+                _ => None,
+            })
+            .collect();
+        for (fp, bytes) in fps {
+            let host = fp
+                .url
+                .as_deref()
+                .and_then(host_of)
+                .unwrap_or_else(|| "(no host)".into());
+            if grouper
+                .hosts
+                .get(&host)
+                .is_some_and(|g| g.pages.len() >= self.limits.max_site_pages)
+            {
+                grouper.order.retain(|h| *h != host);
+                grouper.flush(&host, batch);
+                self.flush_full(batch)?;
+            }
+            grouper.add(host, fp, bytes);
+            while grouper.bytes > self.args.max_pending_bytes {
+                let Some(oldest) = grouper.order.pop_front() else {
+                    break;
+                };
+                grouper.flush(&oldest, batch);
+                self.flush_full(batch)?;
             }
         }
         Ok(())
+    }
+}
+
+/// A WARC file's fingerprints waiting for the rest of their host's pages.
+struct Grouper<'a> {
+    name: &'a str,
+    /// Hosts waiting, the longest-waiting first.
+    order: VecDeque<String>,
+    hosts: HashMap<String, HostGroup>,
+    /// Parts already scanned per host.
+    parts: HashMap<String, usize>,
+    bytes: usize,
+}
+
+impl Grouper<'_> {
+    fn add(&mut self, host: String, fp: PageFingerprint, bytes: usize) {
+        self.bytes += bytes;
+        if let Some(group) = self.hosts.get_mut(&host) {
+            group.pages.push(fp);
+            group.bytes += bytes;
+            return;
+        }
+        let part = self.parts.get(&host).map_or(1, |n| n + 1);
+        self.order.push_back(host.clone());
+        self.hosts.insert(
+            host,
+            HostGroup {
+                pages: vec![fp],
+                bytes,
+                part,
+            },
+        );
+    }
+
+    /// Moves a host's waiting pages into the batch as one suspect.
+    fn flush(&mut self, host: &str, batch: &mut Batch) {
+        let Some(group) = self.hosts.remove(host) else {
+            return;
+        };
+        self.bytes -= group.bytes;
+        self.parts.insert(host.to_owned(), group.part);
+        let suspect = match group.part {
+            1 => format!("{}#{host}", self.name),
+            n => format!("{}#{host}#part{n}", self.name),
+        };
+        batch.push(Job::Pages(suspect, group.pages), group.bytes);
     }
 }
 
@@ -574,7 +727,7 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     if let Some(t) = args.threshold {
         let mut config = index.config().clone();
         config.compare = config.compare.with_threshold(t);
-        index.set_config(config);
+        index.set_config(config).map_err(|e| e.to_string())?;
     }
     let stdout = std::io::stdout();
     let format = args.format.unwrap_or(if stdout.is_terminal() {
@@ -586,7 +739,7 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     let (out, csv) = if format == ScanFormat::Csv {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(["suspect", "rank", "brand", "score", "verdict", "evidence"])
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| written(&csv_io(e)))?;
         (Box::new(std::io::sink()) as Box<dyn Write>, Some(w))
     } else {
         (out, None)
@@ -607,12 +760,13 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
         summary: Summary::default(),
         progress: progress_bar(quiet, None, "pages"),
     };
-    let io = |e: std::io::Error| format!("writing results: {e}");
-    let mut jobs = Vec::new();
+    let io = |e: std::io::Error| written(&e);
+    let mut batch = Batch::default();
     for input in &args.inputs {
-        scanner.input(input, &mut jobs).map_err(io)?;
+        scanner.input(input, &mut batch).map_err(io)?;
     }
-    scanner.run(jobs).map_err(io)?;
+    scanner.run(batch).map_err(io)?;
+    scanner.summary.peak_memory_bytes = peak_memory();
     scanner.progress.finish_and_clear();
     if format == ScanFormat::Json {
         let doc = serde_json::json!({ "results": scanner.json, "summary": scanner.summary });
@@ -624,8 +778,12 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     scanner.out.flush().map_err(io)?;
     let s = &scanner.summary;
     if !quiet {
+        let peak = s
+            .peak_memory_bytes
+            .map(|b| format!("; peak memory {:.1} MiB", b as f64 / f64::from(1 << 20)))
+            .unwrap_or_default();
         eprintln!(
-            "scanned {} suspects ({} pages): {} copies, {} errors",
+            "scanned {} suspects ({} pages): {} copies, {} errors{peak}",
             s.suspects, s.pages, s.copies, s.errors
         );
     }
@@ -686,18 +844,18 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
             fingerprint: fp,
         };
         let json = serde_json::to_string(&line).map_err(|e| e.to_string())?;
-        writeln!(out, "{json}").map_err(|e| e.to_string())
+        writeln!(out, "{json}").map_err(|e| written(&e))
     };
     let mut fail = |what: &str, e: &dyn std::fmt::Display| {
         errors += 1;
-        eprintln!("clonehound: {what}: {e}");
+        eprintln!("clonehound: {}: {}", shown(what), shown(&e.to_string()));
     };
     for input in &args.inputs {
         let name = input.display().to_string();
         let pages: Box<dyn Iterator<Item = Result<Page, Error>>> =
-            if let Some(reader) = json_lines(input) {
+            if let Some(reader) = json_lines(input, &limits) {
                 match reader {
-                    Ok(r) => Box::new(JsonLinesReader::new(r, limits.clone())),
+                    Ok(r) => Box::new(r),
                     Err(e) => {
                         fail(&name, &e);
                         continue;
@@ -731,12 +889,28 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
             }
         }
     }
-    out.flush().map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| written(&e))?;
     Ok(if errors > 0 {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The I/O error inside a CSV writer's error, so a broken pipe is still one.
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// A failed write to standard output: a broken pipe ends the process quietly.
+fn written(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        crate::output_failed(e);
+    }
+    format!("writing output: {e}")
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -1,0 +1,150 @@
+//! Text as a person sees it, before any bound cuts it.
+//!
+//! Every text zone a page fingerprint keeps (title, headings, footer, body, `alt`) has a
+//! byte bound. Were the bound applied to raw text, an attacker could pad a zone with
+//! whitespace or invisible characters (600 spaces before a title, zero-width spaces
+//! inside a name) that a browser never shows, and push the visible text past the cut or
+//! split a brand's name into pieces. So runs of whitespace are collapsed to one
+//! separator and invisible characters are dropped *before* the bound applies, and the
+//! visible start of the zone is what is kept.
+
+/// Characters that render as nothing: format controls (zero-width space and joiners,
+/// bidirectional marks and overrides, word joiner, BOM), the soft hyphen, variation
+/// selectors, the Mongolian vowel separator, tag characters and C0/C1 controls.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}'
+        | '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Characters that render as blank space: Unicode whitespace and the Hangul and
+/// Braille blanks.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}'
+        )
+}
+
+/// True when a run of ASCII is free of whitespace and controls (the common case, which
+/// needs no per-character work).
+fn plain_ascii(word: &str) -> bool {
+    word.bytes().all(|b| b > b' ' && b < 0x7F)
+}
+
+/// Appends `text` to `s` as it is seen: each run of blanks becomes one separator (a
+/// newline when `lines` is set and the run holds one, else a space; none at the start
+/// of `s`), invisible characters are dropped, and `s` stops growing at `cap` bytes.
+/// Returns false when the cap cut the text.
+pub(crate) fn push_visible(s: &mut String, text: &str, cap: usize, lines: bool) -> bool {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let gap = rest.find(|c: char| !is_blank(c)).unwrap_or(rest.len());
+        let (blank, tail) = rest.split_at(gap);
+        if !blank.is_empty() && !s.is_empty() {
+            let newline = lines && blank.contains('\n');
+            match s.chars().next_back() {
+                Some('\n') => {}
+                Some(' ') if newline => {
+                    s.pop();
+                    s.push('\n');
+                }
+                Some(' ') => {}
+                _ if s.len() >= cap => return false,
+                _ => s.push(if newline { '\n' } else { ' ' }),
+            }
+        }
+        let end = tail.find(is_blank).unwrap_or(tail.len());
+        let (word, after) = tail.split_at(end);
+        rest = after;
+        if word.is_empty() {
+            continue;
+        }
+        if plain_ascii(word) || !word.chars().any(is_invisible) {
+            if !push_capped(s, word, cap) {
+                return false;
+            }
+        } else {
+            for c in word.chars().filter(|&c| !is_invisible(c)) {
+                if s.len() + c.len_utf8() > cap {
+                    return false;
+                }
+                s.push(c);
+            }
+        }
+    }
+    true
+}
+
+/// Appends as much of `text` as fits in `cap` bytes, on a character boundary.
+fn push_capped(s: &mut String, text: &str, cap: usize) -> bool {
+    let room = cap.saturating_sub(s.len());
+    if text.len() <= room {
+        s.push_str(text);
+        return true;
+    }
+    let mut end = room;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.push_str(text.get(..end).unwrap_or_default());
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visible(chunks: &[&str], cap: usize, lines: bool) -> (String, bool) {
+        let mut s = String::new();
+        let fits = chunks.iter().all(|c| push_visible(&mut s, c, cap, lines));
+        (s, fits)
+    }
+
+    #[test]
+    fn padding_never_pushes_the_visible_text_out() {
+        let cases: [(&str, &str); 6] = [
+            (&" ".repeat(600), "Kestrel Software | Sign in"),
+            (&"\u{A0}\n\t".repeat(300), "Kestrel Software | Sign in"),
+            (&"\u{200B}".repeat(600), "Kestrel Software | Sign in"),
+            (
+                &"\u{3164}\u{2800}".repeat(300),
+                "Kestrel Software | Sign in",
+            ),
+            ("", "Kes\u{200B}trel\u{AD} Software   |\u{202E} Sign in"),
+            ("", "Kestrel\u{FEFF} Software |\n\n Sign  in"),
+        ];
+        for (pad, title) in cases {
+            let (s, _) = visible(&[pad, title], 512, false);
+            assert_eq!(s, "Kestrel Software | Sign in", "{pad:?}{title:?}");
+        }
+    }
+
+    #[test]
+    fn chunks_join_and_lines_survive_when_asked() {
+        assert_eq!(visible(&["Acme ", " Bank"], 64, false).0, "Acme Bank");
+        assert_eq!(visible(&["Acme", "Bank"], 64, false).0, "AcmeBank");
+        assert_eq!(
+            visible(&["© Acme  \n  Privacy"], 64, true).0,
+            "© Acme\nPrivacy"
+        );
+        assert_eq!(
+            visible(&["Acme ", "\nPrivacy"], 64, true).0,
+            "Acme\nPrivacy"
+        );
+        assert_eq!(visible(&["a\nb"], 64, false).0, "a b");
+    }
+
+    #[test]
+    fn the_cap_holds_on_a_character_boundary() {
+        let (s, fits) = visible(&["héllo wörld"], 7, false);
+        assert!(!fits);
+        assert_eq!(s, "héllo ");
+        let (s, fits) = visible(&["日本語"], 4, false);
+        assert!(!fits && s == "日");
+    }
+}
