@@ -38,6 +38,18 @@ pub(crate) fn unit_interval(text: &str) -> Result<f64, String> {
     }
 }
 
+/// An error about the file `path`, naming it once (errors about a file name it already).
+pub(crate) fn about(path: &std::path::Path, e: &clonehound::Error) -> String {
+    match e {
+        clonehound::Error::NotRead { path: p, .. } | clonehound::Error::Io { path: p, .. }
+            if p == path =>
+        {
+            e.to_string()
+        }
+        _ => format!("{}: {e}", path.display()),
+    }
+}
+
 /// Ends the process after standard output failed: quietly on a broken pipe.
 pub(crate) fn output_failed(e: &std::io::Error) -> ! {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -148,9 +160,8 @@ fn run_compare(
     if let Some(t) = threshold {
         config = config.with_threshold(t);
     }
-    let read = |p: &PathBuf| {
-        SiteFingerprint::from_path(p, &config.limits).map_err(|e| format!("{}: {e}", p.display()))
-    };
+    let read =
+        |p: &PathBuf| SiteFingerprint::from_path(p, &config.limits).map_err(|e| about(p, &e));
     let (l, s) = (read(legit)?, read(suspect)?);
     let brand = match (brand, domains.is_empty()) {
         (None, true) => None,
@@ -190,7 +201,7 @@ fn run_compare(
 
 fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
     let limits = clonehound::Limits::default();
-    let named = |e: clonehound::Error| format!("{}: {e}", path.display());
+    let named = |e: clonehound::Error| about(path, &e);
     let is_html = |p: &PathBuf| {
         p.extension()
             .and_then(|e| e.to_str())

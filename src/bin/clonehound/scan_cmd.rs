@@ -133,10 +133,10 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
             output,
             candidates,
         } => {
-            let text = read_file(brands, MAX_BRANDS_FILE_BYTES)
-                .map_err(|e| e.to_string())
-                .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
-                .map_err(|e| format!("{}: {e}", brands.display()))?;
+            let bytes =
+                read_file(brands, MAX_BRANDS_FILE_BYTES).map_err(|e| crate::about(brands, &e))?;
+            let text =
+                String::from_utf8(bytes).map_err(|e| format!("{}: {e}", brands.display()))?;
             let file: BrandsFile =
                 toml::from_str(&text).map_err(|e| format!("{}: {e}", brands.display()))?;
             let base = brands.parent().unwrap_or(Path::new("."));
@@ -161,9 +161,7 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
                 builder.add(Brand::new(entry.name.clone(), &entry.domains), site?);
             }
             let index = builder.build();
-            index
-                .save(output)
-                .map_err(|e| format!("{}: {e}", output.display()))?;
+            index.save(output).map_err(|e| crate::about(output, &e))?;
             let s = index.stats();
             if !quiet {
                 eprintln!(
@@ -178,7 +176,7 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         IndexCommand::Info { index } => {
-            let loaded = Index::load(index).map_err(|e| format!("{}: {e}", index.display()))?;
+            let loaded = Index::load(index).map_err(|e| crate::about(index, &e))?;
             let info = serde_json::json!({
                 "stats": loaded.stats(),
                 "config": loaded.config(),
@@ -722,8 +720,7 @@ fn verdict_word(v: Verdict) -> &'static str {
 }
 
 pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
-    let mut index =
-        Index::load(&args.index).map_err(|e| format!("{}: {e}", args.index.display()))?;
+    let mut index = Index::load(&args.index).map_err(|e| crate::about(&args.index, &e))?;
     if let Some(t) = args.threshold {
         let mut config = index.config().clone();
         config.compare = config.compare.with_threshold(t);
