@@ -30,54 +30,90 @@ fn is_blank(c: char) -> bool {
         )
 }
 
-/// True when a run of ASCII is free of whitespace and controls (the common case, which
-/// needs no per-character work).
-fn plain_ascii(word: &str) -> bool {
-    word.bytes().all(|b| b > b' ' && b < 0x7F)
-}
-
 /// Appends `text` to `s` as it is seen: each run of blanks becomes one separator (a
 /// newline when `lines` is set and the run holds one, else a space; none at the start
 /// of `s`), invisible characters are dropped, and `s` stops growing at `cap` bytes.
 /// Returns false when the cap cut the text.
 pub(crate) fn push_visible(s: &mut String, text: &str, cap: usize, lines: bool) -> bool {
+    if text.is_ascii() {
+        return push_visible_ascii(s, text, cap, lines);
+    }
     let mut rest = text;
     while !rest.is_empty() {
         let gap = rest.find(|c: char| !is_blank(c)).unwrap_or(rest.len());
         let (blank, tail) = rest.split_at(gap);
-        if !blank.is_empty() && !s.is_empty() {
-            let newline = lines && blank.contains('\n');
-            match s.chars().next_back() {
-                Some('\n') => {}
-                Some(' ') if newline => {
-                    s.pop();
-                    s.push('\n');
-                }
-                Some(' ') => {}
-                _ if s.len() >= cap => return false,
-                _ => s.push(if newline { '\n' } else { ' ' }),
-            }
+        if !blank.is_empty() && !separate(s, lines && blank.contains('\n'), cap) {
+            return false;
         }
         let end = tail.find(is_blank).unwrap_or(tail.len());
         let (word, after) = tail.split_at(end);
         rest = after;
-        if word.is_empty() {
-            continue;
-        }
-        if plain_ascii(word) || !word.chars().any(is_invisible) {
+        if !word.chars().any(is_invisible) {
             if !push_capped(s, word, cap) {
                 return false;
             }
-        } else {
-            for c in word.chars().filter(|&c| !is_invisible(c)) {
-                if s.len() + c.len_utf8() > cap {
-                    return false;
-                }
-                s.push(c);
+            continue;
+        }
+        for c in word.chars().filter(|&c| !is_invisible(c)) {
+            if s.len() + c.len_utf8() > cap {
+                return false;
             }
+            s.push(c);
         }
     }
     true
+}
+
+/// The same for ASCII text, a run at a time: printable bytes with single spaces
+/// between them are copied whole (the common case: a sentence is one copy).
+fn push_visible_ascii(s: &mut String, text: &str, cap: usize, lines: bool) -> bool {
+    let bytes = text.as_bytes();
+    let visible = |i: usize| bytes.get(i).is_some_and(|&b| b > b' ' && b < 0x7F);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (mut blank, mut newline) = (false, false);
+        while let Some(&b) = bytes.get(i).filter(|_| !visible(i)) {
+            blank |= b.is_ascii_whitespace() || b == 0x0B;
+            newline |= b == b'\n';
+            i += 1;
+        }
+        if blank && !separate(s, lines && newline, cap) {
+            return false;
+        }
+        let start = i;
+        loop {
+            if visible(i) {
+                i += 1;
+            } else if bytes.get(i) == Some(&b' ') && visible(i + 1) {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if i > start && !push_capped(s, text.get(start..i).unwrap_or_default(), cap) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Ends what `s` holds with one separator: a newline replaces a space, and nothing is
+/// added at the start of `s` or after a separator. False when `s` is full.
+fn separate(s: &mut String, newline: bool, cap: usize) -> bool {
+    match s.chars().next_back() {
+        None | Some('\n') => true,
+        Some(' ') if newline => {
+            s.pop();
+            s.push('\n');
+            true
+        }
+        Some(' ') => true,
+        _ if s.len() >= cap => false,
+        _ => {
+            s.push(if newline { '\n' } else { ' ' });
+            true
+        }
+    }
 }
 
 /// Appends as much of `text` as fits in `cap` bytes, on a character boundary.
@@ -137,6 +173,10 @@ mod tests {
             "Acme\nPrivacy"
         );
         assert_eq!(visible(&["a\nb"], 64, false).0, "a b");
+        assert_eq!(
+            visible(&["Ac\u{1}me\u{7f} \t Bank  "], 64, false).0,
+            "Acme Bank "
+        );
     }
 
     #[test]

@@ -321,7 +321,8 @@ struct Scanner<'a> {
     limits: Limits,
     out: Box<dyn Write>,
     csv: Option<csv::Writer<Box<dyn Write>>>,
-    json: Vec<serde_json::Value>,
+    /// Records written so far in `--format json`, which streams one document.
+    json_records: usize,
     summary: Summary,
     progress: ProgressBar,
 }
@@ -437,9 +438,11 @@ impl Scanner<'_> {
                 writeln!(self.out, "{line}")
             }
             ScanFormat::Json => {
-                self.json
-                    .push(serde_json::to_value(s).map_err(std::io::Error::other)?);
-                Ok(())
+                // One document, streamed: memory does not grow with the suspects.
+                let record = serde_json::to_string(s).map_err(std::io::Error::other)?;
+                let lead = if self.json_records == 0 { "" } else { "," };
+                self.json_records += 1;
+                writeln!(self.out, "{lead}{record}")
             }
             ScanFormat::Csv => {
                 let Some(w) = self.csv.as_mut() else {
@@ -596,17 +599,21 @@ impl Scanner<'_> {
             parts: HashMap::new(),
             bytes: 0,
         };
-        let mut pending = Batch::default();
+        let (mut pending, mut pending_bytes) = (Vec::new(), 0);
         for page in reader {
             match page {
                 Ok(p) => {
-                    let bytes = p.html.len() + p.url.as_ref().map_or(0, String::len);
-                    pending.push(Job::Page(String::new(), p), bytes);
+                    pending_bytes += p.html.len() + p.url.as_ref().map_or(0, String::len);
+                    pending.push(p);
                 }
-                Err(e) => batch.push(Job::Failed(name.clone(), e.to_string()), 0),
+                Err(e) => {
+                    batch.push(Job::Failed(name.clone(), e.to_string()), 0);
+                    self.flush_full(batch)?;
+                }
             }
-            if pending.jobs.len() >= BATCH || pending.bytes >= self.args.max_batch_bytes {
+            if pending.len() >= BATCH || pending_bytes >= self.args.max_batch_bytes {
                 self.group(&mut grouper, std::mem::take(&mut pending), batch)?;
+                pending_bytes = 0;
             }
         }
         self.group(&mut grouper, pending, batch)?;
@@ -622,19 +629,15 @@ impl Scanner<'_> {
     fn group(
         &mut self,
         grouper: &mut Grouper,
-        pending: Batch,
+        pending: Vec<Page>,
         batch: &mut Batch,
     ) -> std::io::Result<()> {
         let limits = &self.limits;
         let fps: Vec<(PageFingerprint, usize)> = pending
-            .jobs
             .into_par_iter()
-            .filter_map(|job| match job {
-                Job::Page(_, page) => {
-                    let fp = PageFingerprint::new(&page, limits);
-                    Some((fp, FINGERPRINT_BYTES + page.html.len()))
-                }
-                _ => None,
+            .map(|page| {
+                let fp = PageFingerprint::new(&page, limits);
+                (fp, FINGERPRINT_BYTES + page.html.len())
             })
             .collect();
         for (fp, bytes) in fps {
@@ -753,11 +756,14 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
             .with_max_page_bytes(args.max_page_bytes),
         out,
         csv,
-        json: Vec::new(),
+        json_records: 0,
         summary: Summary::default(),
         progress: progress_bar(quiet, None, "pages"),
     };
     let io = |e: std::io::Error| written(&e);
+    if format == ScanFormat::Json {
+        writeln!(scanner.out, "{{\"results\": [").map_err(io)?;
+    }
     let mut batch = Batch::default();
     for input in &args.inputs {
         scanner.input(input, &mut batch).map_err(io)?;
@@ -766,8 +772,8 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     scanner.summary.peak_memory_bytes = peak_memory();
     scanner.progress.finish_and_clear();
     if format == ScanFormat::Json {
-        let doc = serde_json::json!({ "results": scanner.json, "summary": scanner.summary });
-        writeln!(scanner.out, "{doc:#}").map_err(io)?;
+        let summary = serde_json::to_string(&scanner.summary).map_err(|e| e.to_string())?;
+        writeln!(scanner.out, "],\n\"summary\": {summary}}}").map_err(io)?;
     }
     if let Some(w) = scanner.csv.as_mut() {
         w.flush().map_err(io)?;
