@@ -117,8 +117,6 @@ const STYLE_KEYS: usize = 4;
 const PATH_KEYS: usize = 6;
 const HOST_KEYS: usize = 6;
 const ANALYTICS_KEYS: usize = 8;
-/// Suspect pages whose keys are looked up (a site's first pages).
-const QUERY_PAGES: usize = 64;
 /// Longest run of words tried as a brand name in a suspect's text.
 const NAME_WORDS: usize = 3;
 
@@ -880,7 +878,10 @@ fn brand_keys(brand: &Brand, site: &SiteFingerprint) -> Vec<u64> {
 /// their labels (as brand-name keys): every place [`crate::Presence`] looks for a brand.
 fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
     let mut keys = Vec::new();
-    for page in site.pages.iter().take(QUERY_PAGES) {
+    // Every page's keys: were only the first pages looked up, a kit page behind enough
+    // harmless ones would never meet its brand. (A site's pages are bounded where they
+    // are read: `Limits::max_site_pages`.)
+    for page in &site.pages {
         page_keys(page, &mut keys);
         let z = &page.identity.zones;
         for zone in [

@@ -610,6 +610,22 @@ fn evasions_leave_the_copy_flagged() {
     assert_eq!(code, 1, "{records:?}");
     assert_eq!(records[0]["pages"], 4);
 
+    // Nor does a kit page hide behind a hundred harmless pages of its site.
+    let hidden = kestrel_copy(dir.path(), "behind-harmless-pages", |h| h);
+    std::fs::rename(hidden.join("index.html"), hidden.join("zz-login.html")).unwrap();
+    // Without the brand's favicon, which the index would find on its own.
+    std::fs::remove_file(hidden.join("favicon.ico")).unwrap();
+    for i in 0..100 {
+        let html = format!("<title>Shop {i}</title><p>Opening hours of shop {i}.</p>");
+        std::fs::write(hidden.join(format!("p{i:03}.html")), html).unwrap();
+    }
+    let (code, records, _) = scan_json(&index, &[&hidden], &["-q"]);
+    assert_eq!(
+        (code, records[0]["pages"].as_u64()),
+        (1, Some(101)),
+        "{records:?}"
+    );
+
     // A UTF-32-looking prefix cannot override a crawl's declared charset either.
     let html = String::from_utf8(std::fs::read(site.join("index.html")).unwrap()).unwrap();
     let mut body = b" \0\0\0 \0\0\0".to_vec();
