@@ -155,7 +155,7 @@ fn percent_decode(s: &str) -> Vec<u8> {
     out
 }
 
-/// The site's favicon and, when there is none, why. Declared icons are tried page by
+/// The site's favicon and, when there is none or it could not be decoded, why. Declared icons are tried page by
 /// page (an `index` page first), best `rel` first; then `favicon.ico` and `favicon.png`
 /// at the site's root. The first that decodes wins; the reasons others failed are kept.
 /// Each distinct icon (file or `data:` bytes) is decoded at most once, however many
@@ -212,6 +212,9 @@ pub(crate) fn site_favicon(
         ));
     }
     let mut decoded = HashSet::new();
+    // An icon that does not decode still has its exact hashes: it stands in when no
+    // other one decodes.
+    let mut undecoded = None;
     for (source, href, reason) in candidates {
         let source = match source {
             Ok(s) if !decoded.insert(s.key()) => continue,
@@ -232,7 +235,11 @@ pub(crate) fn site_favicon(
             .bytes(limits)
             .and_then(|b| Favicon::from_bytes(&b, &href, &reason, limits))
         {
-            Ok(f) => return (Some(f), None),
+            Ok(f) if f.decoded() => return (Some(f), None),
+            Ok(f) => {
+                tried.push(format!("{href}: {}", f.phash_note.as_deref().unwrap_or("")));
+                undecoded.get_or_insert(f);
+            }
             Err(e) => tried.push(format!("{href}: {e}")),
         }
     }
@@ -241,5 +248,5 @@ pub(crate) fn site_favicon(
     } else {
         tried.join("; ")
     };
-    (None, Some(note))
+    (undecoded, Some(note))
 }

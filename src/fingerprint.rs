@@ -135,7 +135,7 @@ pub struct SiteFingerprint {
     pub pages: Vec<PageFingerprint>,
     /// The site's favicon, with the icon chosen and why.
     pub favicon: Option<Favicon>,
-    /// Why there is no favicon, when there is none (the other signals still count).
+    /// Why there is no favicon, or no decoded one (the other signals still count).
     pub favicon_note: Option<String>,
 }
 

@@ -831,7 +831,7 @@ fn favicon_keys(site: &SiteFingerprint, out: &mut Vec<u64>) {
     };
     out.push(Family::FaviconSha.tag(Family::FaviconSha.key(icon.sha256.as_bytes())));
     // 16 bands of 16 bits: icons within 15 bits of each other share at least one.
-    let hex = icon.phash.as_bytes();
+    let hex = icon.phash.as_deref().unwrap_or_default().as_bytes();
     for (band, chunk) in hex.chunks(4).enumerate().take(16) {
         let mut bytes = vec![band as u8];
         bytes.extend_from_slice(chunk);

@@ -14,6 +14,7 @@ use md5::Md5;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::ico;
 use crate::{Error, Limits, Result};
 
 /// Side of the square an SVG icon is rendered at before hashing.
@@ -44,12 +45,19 @@ pub struct Favicon {
     pub reason: String,
     /// The format sniffed from the bytes (`png`, `ico`, `svg`, …), never from a name.
     pub format: String,
-    /// Width of the decoded image (the largest entry of an ICO).
+    /// Width of the decoded image (the largest entry of an ICO); 0 when it could not be
+    /// decoded.
     pub width: u32,
-    /// Height of the decoded image.
+    /// Height of the decoded image; 0 when it could not be decoded.
     pub height: u32,
-    /// Perceptual hash ([`HASH_ALG`]), 64 hex digits.
-    pub phash: String,
+    /// Perceptual hash ([`HASH_ALG`]), 64 hex digits; absent when the icon could not be
+    /// decoded ([`Favicon::phash_note`] says why). The exact hashes below never depend
+    /// on decoding: they are of the bytes the server sent.
+    pub phash: Option<String>,
+    /// Why there is no perceptual hash, when there is none. (Always serialised: the
+    /// index stores fingerprints in postcard, which cannot skip fields.)
+    #[serde(default)]
+    pub phash_note: Option<String>,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
     /// MD5 of the file's bytes, hex.
@@ -80,12 +88,17 @@ impl Favicon {
         )
     }
 
-    /// Decodes and hashes a favicon from its bytes, within `limits`.
+    /// Hashes a favicon's bytes and decodes it, within `limits`. The exact hashes
+    /// (SHA-256, MD5, Shodan's) are of the bytes, whatever they hold; an icon that does
+    /// not decode has no perceptual hash, and [`Favicon::phash_note`] says why. Only
+    /// bytes over [`Limits::max_favicon_bytes`] are refused ([`Error::TooLarge`]).
     ///
     /// ```
     /// use clonehound::{Favicon, Limits};
-    /// let err = Favicon::from_bytes(b"not an image", "x.ico", "test", &Limits::default()).unwrap_err();
-    /// assert!(matches!(err, clonehound::Error::Favicon(_)));
+    /// let icon = Favicon::from_bytes(b"not an image", "x.ico", "test", &Limits::default())?;
+    /// assert!(icon.phash.is_none() && icon.phash_note.is_some());
+    /// assert_eq!(icon.md5, "f4d3390ee84008b4b4192b3a93bfa089");
+    /// Ok::<(), clonehound::Error>(())
     /// ```
     pub fn from_bytes(
         bytes: &[u8],
@@ -101,18 +114,33 @@ impl Favicon {
                 actual,
             });
         }
-        let (format, image) = decode(bytes, limits)?;
-        Ok(Favicon {
+        let exact = Favicon {
             source: shorten(source),
             reason: reason.to_owned(),
-            format,
-            width: image.width(),
-            height: image.height(),
-            phash: hex(perceptual(&image, HashAlg::Mean, 16).as_bytes()),
             sha256: hex(&Sha256::digest(bytes)),
             md5: hex(&Md5::digest(bytes)),
             shodan: shodan_hash(bytes),
+            ..Favicon::default()
+        };
+        Ok(match decode(bytes, limits) {
+            Ok((format, image)) => Favicon {
+                format,
+                width: image.width(),
+                height: image.height(),
+                phash: Some(hex(perceptual(&image, HashAlg::Mean, 16).as_bytes())),
+                ..exact
+            },
+            Err(e) => Favicon {
+                format: sniffed_format(bytes),
+                phash_note: Some(e.to_string()),
+                ..exact
+            },
         })
+    }
+
+    /// True when the icon was decoded and has a perceptual hash.
+    pub fn decoded(&self) -> bool {
+        self.phash.is_some()
     }
 
     /// Shodan's hash printed unsigned, as some tools print it.
@@ -123,7 +151,8 @@ impl Favicon {
     /// Bits in which the two perceptual hashes differ ([`HASH_BITS`] when either is
     /// unreadable).
     pub fn distance(&self, other: &Favicon) -> u32 {
-        match (unhex(&self.phash), unhex(&other.phash)) {
+        let bits = |f: &Favicon| f.phash.as_deref().and_then(unhex).filter(|b| !b.is_empty());
+        match (bits(self), bits(other)) {
             (Some(a), Some(b)) if a.len() == b.len() => {
                 a.iter().zip(&b).map(|(x, y)| (x ^ y).count_ones()).sum()
             }
@@ -185,6 +214,18 @@ pub(crate) fn perceptual(image: &RgbaImage, alg: HashAlg, side: u32) -> ImageHas
     hasher.hash_image(&DynamicImage::ImageRgba8(image.clone()))
 }
 
+/// The format the bytes say they are, for an icon that could not be decoded.
+fn sniffed_format(bytes: &[u8]) -> String {
+    if is_svg(bytes) {
+        return "svg".to_owned();
+    }
+    image::guess_format(bytes)
+        .ok()
+        .and_then(|f| f.extensions_str().first().copied())
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
 fn is_svg(bytes: &[u8]) -> bool {
     let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(1024)).unwrap_or_default())
         .to_ascii_lowercase();
@@ -211,16 +252,14 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<(String, RgbaImage
             "unsupported image format {format:?}"
         )));
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut bounds = image::Limits::default();
-    bounds.max_image_width = Some(limits.max_favicon_side);
-    bounds.max_image_height = Some(limits.max_favicon_side);
-    bounds.max_alloc = Some(limits.max_favicon_alloc);
-    reader.limits(bounds);
-    let image = reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(l) => Error::Favicon(format!("over the favicon limits: {l}")),
-        other => Error::Favicon(format!("cannot decode {format:?}: {other}")),
-    })?;
+    let image = match decode_as(bytes, format, limits) {
+        // What browsers and Pillow read, image's strict ICO reader refuses: a last entry
+        // cut short, a directory whose sizes are wrong. Read the best entry on its own.
+        Err(e) if format == ImageFormat::Ico => ico::best_entry(bytes, limits)
+            .ok_or(e)
+            .and_then(|entry| decode_as(&entry.bytes, entry.format, limits))?,
+        other => other?,
+    };
     let name = format
         .extensions_str()
         .first()
@@ -228,6 +267,19 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<(String, RgbaImage
         .unwrap_or("image")
         .to_owned();
     Ok((name, on_white(image.to_rgba8())))
+}
+
+fn decode_as(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<DynamicImage> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut bounds = image::Limits::default();
+    bounds.max_image_width = Some(limits.max_favicon_side);
+    bounds.max_image_height = Some(limits.max_favicon_side);
+    bounds.max_alloc = Some(limits.max_favicon_alloc);
+    reader.limits(bounds);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(l) => Error::Favicon(format!("over the favicon limits: {l}")),
+        other => Error::Favicon(format!("cannot decode {format:?}: {other}")),
+    })
 }
 
 pub(crate) fn on_white(mut image: RgbaImage) -> RgbaImage {
@@ -383,22 +435,24 @@ mod tests {
     }
 
     #[test]
-    fn bad_bytes_are_typed_errors() {
+    fn bad_bytes_keep_their_exact_hashes() {
         let limits = Limits::default();
-        for bytes in [
-            &b""[..],
-            b"GIF89a\x10\x00",
-            b"\x89PNG\r\n\x1a\nxx",
-            b"<svg><unclosed",
-            b"plain text",
+        for (bytes, format) in [
+            (&b""[..], "unknown"),
+            (b"GIF89a\x10\x00", "gif"),
+            (b"\x89PNG\r\n\x1a\nxx", "png"),
+            (b"<svg><unclosed", "svg"),
+            (b"plain text", "unknown"),
         ] {
-            assert!(
-                matches!(
-                    Favicon::from_bytes(bytes, "x", "t", &limits),
-                    Err(Error::Favicon(_))
-                ),
-                "{bytes:?}"
-            );
+            let icon = Favicon::from_bytes(bytes, "x", "t", &limits).unwrap();
+            assert!(!icon.decoded() && icon.phash_note.is_some(), "{bytes:?}");
+            assert_eq!(icon.format, format);
+            assert_eq!(icon.shodan, shodan_hash(bytes));
+            assert_eq!(icon.sha256, hex(&Sha256::digest(bytes)));
+            // Two undecodable icons are not alike for lacking a picture.
+            let other = Favicon::from_bytes(b"other junk", "y", "t", &limits).unwrap();
+            assert_eq!(icon.distance(&other), HASH_BITS);
+            assert!(!icon.matches(&other));
         }
         let big = vec![0u8; 2 << 20];
         assert!(matches!(

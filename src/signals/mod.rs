@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod favicon;
+mod ico;
 pub mod identity;
 pub mod structure;
 pub mod style;

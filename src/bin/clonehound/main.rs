@@ -251,11 +251,16 @@ fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
             );
             println!("md5          {}", favicon.md5);
             println!("sha256       {}", favicon.sha256);
-            println!(
-                "phash        {} ({})",
-                favicon.phash,
-                clonehound::signals::favicon::HASH_ALG
-            );
+            match (&favicon.phash, &favicon.phash_note) {
+                (Some(phash), _) => println!(
+                    "phash        {phash} ({})",
+                    clonehound::signals::favicon::HASH_ALG
+                ),
+                (None, note) => println!(
+                    "phash        none: {}",
+                    shown(note.as_deref().unwrap_or("not decoded"))
+                ),
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
