@@ -1,5 +1,6 @@
 //! Bytes to [`Page`]s: charset sniffing as browsers do it, and site directories.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -238,7 +239,7 @@ pub(crate) fn site_files(root: &Path, limits: &Limits) -> Result<Vec<SiteFile>> 
     let mut walk = Walk {
         real_root: real_root.clone(),
         limits,
-        visited: vec![real_root.clone()],
+        visited: HashSet::from([real_root.clone()]),
         files: Vec::new(),
         bytes: 0,
     };
@@ -255,7 +256,7 @@ struct Walk<'a> {
     real_root: PathBuf,
     limits: &'a Limits,
     /// Directories already listed (a link may lead back to one).
-    visited: Vec<PathBuf>,
+    visited: HashSet<PathBuf>,
     files: Vec<SiteFile>,
     bytes: u64,
 }
@@ -293,8 +294,7 @@ impl Walk<'_> {
                 (path.clone(), meta)
             };
             if meta.is_dir() {
-                if !self.visited.contains(&real) {
-                    self.visited.push(real.clone());
+                if self.visited.insert(real.clone()) {
                     self.dir(&real, &rel, depth + 1)?;
                 }
             } else if is_html_name(&path) {
