@@ -1032,4 +1032,35 @@ fn a_closed_pipe_ends_quietly() {
             out.status
         );
     }
+    // Standard error closed too: the summary of a build, messages of a failed scan.
+    let (brands, again) = (dir.path().join("brands.toml"), dir.path().join("again.idx"));
+    let runs: [Vec<&std::ffi::OsStr>; 2] = [
+        vec![
+            "index".as_ref(),
+            "build".as_ref(),
+            brands.as_os_str(),
+            "-o".as_ref(),
+            again.as_os_str(),
+        ],
+        vec![
+            "scan".as_ref(),
+            "--index".as_ref(),
+            index.as_os_str(),
+            "/nowhere".as_ref(),
+        ],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clonehound"))
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert!(
+            matches!(status.code(), Some(141 | 0 | 2)),
+            "{args:?}: {status:?}"
+        );
+    }
 }

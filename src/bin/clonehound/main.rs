@@ -21,6 +21,19 @@ macro_rules! println {
     }};
 }
 
+/// Standard error, likewise: a closed pipe ends the command quietly (status 141); any
+/// other failure to write a message is ignored, there being nowhere left to say it.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stderr(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(141);
+            }
+        }
+    }};
+}
+
 mod eval_cmd;
 mod scan_cmd;
 mod shown;
