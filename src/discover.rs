@@ -115,15 +115,13 @@ fn icon_source(
 
 /// A file of the site by its path inside it, resolved with every link followed; read
 /// only when the resolved file still lies inside the site's root.
+/// `root` is the site's root already canonicalised.
 fn inside_site(root: &Path, rel: &Path) -> std::result::Result<PathBuf, &'static str> {
-    let real_root = root
-        .canonicalize()
-        .map_err(|_| "the site directory is gone")?;
     let real = root
         .join(rel)
         .canonicalize()
         .map_err(|_| "no such file in the site")?;
-    if !real.starts_with(&real_root) {
+    if !real.starts_with(root) {
         return Err("outside the site directory (a link or a path out of it)");
     }
     if !real.is_file() {
@@ -155,8 +153,9 @@ fn percent_decode(s: &str) -> Vec<u8> {
     out
 }
 
-/// The site's favicon and, when there is none or it could not be decoded, why. Declared icons are tried page by
-/// page (an `index` page first), best `rel` first; then `favicon.ico` and `favicon.png`
+/// The site's favicon and, when there is none or it could not be decoded, why. Declared
+/// icons are tried page by page (an `index` page first), best `rel` first; then
+/// `favicon.ico` and `favicon.png`
 /// at the site's root. The first that decodes wins; the reasons others failed are kept.
 /// Each distinct icon (file or `data:` bytes) is decoded at most once, however many
 /// links name it, and at most [`Limits::max_icon_candidates`] icons are decoded (of at
@@ -166,6 +165,9 @@ pub(crate) fn site_favicon(
     pages: &[PageFingerprint],
     limits: &Limits,
 ) -> (Option<Favicon>, Option<String>) {
+    // Canonicalised once: every icon is resolved and checked against it.
+    let real_root = root.and_then(|r| r.canonicalize().ok());
+    let root = real_root.as_deref();
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by_key(|&i| {
         !pages

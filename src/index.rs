@@ -711,7 +711,9 @@ impl Index {
         }
         let mut buf = vec![0u8; usize::try_from(len).map_err(|_| bad("header too large".into()))?];
         file.read_exact(&mut buf).map_err(|e| Error::io(path, e))?;
-        if checksum(&[head.get(..24).unwrap_or_default(), &buf]) != sum {
+        // The checksum covers the preamble before it, then the header.
+        let summed = head.get(..PREAMBLE as usize - 8).unwrap_or_default();
+        if checksum(&[summed, &buf]) != sum {
             return Err(damaged("the header fails its checksum".into()));
         }
         let (tables, offsets, sums): (Tables, Vec<u64>, Vec<u64>) =

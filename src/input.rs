@@ -106,22 +106,20 @@ impl Page {
 /// a directory, a device (`/dev/zero` never ends) or a FIFO (opening one blocks until
 /// a writer comes). Standard input is the way to give such a stream on purpose.
 pub(crate) fn open_regular(path: &Path) -> Result<(File, u64)> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if !meta.is_file() {
-        return Err(Error::NotRead {
-            path: path.to_path_buf(),
-            reason: file_kind(&meta.file_type()),
-        });
-    }
+    let regular = |meta: std::fs::Metadata| {
+        if meta.is_file() {
+            Ok(meta)
+        } else {
+            Err(Error::NotRead {
+                path: path.to_path_buf(),
+                reason: file_kind(&meta.file_type()),
+            })
+        }
+    };
+    regular(std::fs::metadata(path).map_err(|e| Error::io(path, e))?)?;
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     // The name may have been pointed elsewhere between the two looks.
-    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
-    if !meta.is_file() {
-        return Err(Error::NotRead {
-            path: path.to_path_buf(),
-            reason: file_kind(&meta.file_type()),
-        });
-    }
+    let meta = regular(file.metadata().map_err(|e| Error::io(path, e))?)?;
     Ok((file, meta.len()))
 }
 

@@ -33,22 +33,28 @@ pub(crate) enum Source {
 
 /// The encoding of `bytes`, given the transport-layer charset label if there is one.
 pub(crate) fn sniff(bytes: &[u8], transport: Option<&str>) -> (&'static Encoding, Source) {
+    declared(bytes, transport).unwrap_or_else(|| {
+        let default = if std::str::from_utf8(bytes).is_ok() {
+            UTF_8
+        } else {
+            WINDOWS_1252
+        };
+        (default, Source::Default)
+    })
+}
+
+/// Every step of the standard's algorithm but the default: `None` when nothing
+/// declares an encoding.
+fn declared(bytes: &[u8], transport: Option<&str>) -> Option<(&'static Encoding, Source)> {
     if let Some((encoding, len)) = Encoding::for_bom(bytes) {
-        return (encoding, Source::Bom(len));
+        return Some((encoding, Source::Bom(len)));
     }
     if let Some(encoding) = transport.and_then(|l| Encoding::for_label(l.as_bytes())) {
-        return (encoding, Source::Transport);
+        return Some((encoding, Source::Transport));
     }
     let head = bytes.get(..bytes.len().min(PRESCAN_BYTES)).unwrap_or(bytes);
-    if let Some(encoding) = prescan(head).or_else(|| late_meta(bytes)) {
-        return (encoding, Source::Meta);
-    }
-    let default = if std::str::from_utf8(bytes).is_ok() {
-        UTF_8
-    } else {
-        WINDOWS_1252
-    };
-    (default, Source::Default)
+    let meta = prescan(head).or_else(|| late_meta(bytes))?;
+    Some((meta, Source::Meta))
 }
 
 fn is_space(b: u8) -> bool {
@@ -398,11 +404,7 @@ mod tests {
         for file in files {
             let bytes = std::fs::read(&file).unwrap();
             for (data, want) in html5lib_cases(&bytes) {
-                let got = Encoding::for_bom(&data)
-                    .map(|(e, _)| e)
-                    .or_else(|| prescan(data.get(..data.len().min(PRESCAN_BYTES)).unwrap()))
-                    .or_else(|| late_meta(&data))
-                    .unwrap_or(WINDOWS_1252);
+                let got = declared(&data, None).map_or(WINDOWS_1252, |(e, _)| e);
                 let want = Encoding::for_label(want.trim().as_bytes()).unwrap();
                 run += 1;
                 if got != want {
