@@ -23,6 +23,10 @@ pub struct Brand {
     pub name: String,
     /// Domains the brand owns; subdomains count as owned.
     pub domains: Vec<String>,
+    /// Other names the brand goes by: products, former or short names (`Gmail` for
+    /// Google, `Messenger` for Facebook). An alias counts wherever the name counts.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// Words that make a company's legal form or a page's function, not its name.
@@ -91,7 +95,26 @@ impl Brand {
                 .into_iter()
                 .map(|d| clean_host(d.as_ref()))
                 .collect(),
+            aliases: Vec::new(),
         }
+    }
+
+    /// This brand with other names it goes by (blank ones dropped).
+    ///
+    /// ```
+    /// use clonehound::Brand;
+    /// let brand = Brand::new("Google", ["google.com"]).with_aliases(["Gmail", " "]);
+    /// assert_eq!(brand.aliases, ["Gmail"]);
+    /// ```
+    #[must_use]
+    pub fn with_aliases<A: AsRef<str>>(mut self, aliases: impl IntoIterator<Item = A>) -> Brand {
+        for a in aliases {
+            let a = a.as_ref().trim();
+            if !a.is_empty() && !self.aliases.iter().any(|x| x == a) {
+                self.aliases.push(a.to_owned());
+            }
+        }
+        self
     }
 
     /// True when `host` is one of the brand's domains or a subdomain of one.
@@ -136,15 +159,20 @@ impl Brand {
         domains.sort();
         domains.dedup();
         let name = infer_name(&site.pages, &domains).unwrap_or_default();
-        Brand { name, domains }
+        let aliases = infer_aliases(&site.pages, &domains);
+        Brand {
+            name,
+            domains,
+            aliases: Vec::new(),
+        }
+        .with_aliases(aliases)
     }
 
     /// This identity with what it leaves out (an empty name, no domains) read off the
     /// brand's own site ([`Brand::infer`]).
+    /// The names the legitimate site gives itself are added as aliases whatever the
+    /// caller gave.
     pub(crate) fn completed_from(self, site: &SiteFingerprint) -> Brand {
-        if !self.name.is_empty() && !self.domains.is_empty() {
-            return self;
-        }
         let inferred = Brand::infer(site);
         Brand {
             name: if self.name.is_empty() {
@@ -157,23 +185,28 @@ impl Brand {
             } else {
                 self.domains
             },
+            aliases: self.aliases,
         }
+        .with_aliases(inferred.aliases)
     }
 
     /// The normalised phrases that stand for this brand: its name without legal-form
     /// words, that name written as one word, and its domains' main labels.
     pub(crate) fn phrases(&self) -> Vec<String> {
-        let normalized = normalize(&self.name);
-        let all: Vec<&str> = words(&normalized).collect();
-        let kept: Vec<&str> = all
-            .iter()
-            .copied()
-            .filter(|w| !GENERIC.contains(w))
-            .collect();
-        let core = if kept.is_empty() { all } else { kept };
-        let mut out = vec![core.join(" ")];
-        if core.len() > 1 {
-            out.push(core.concat());
+        let mut out = Vec::new();
+        for name in std::iter::once(&self.name).chain(&self.aliases) {
+            let normalized = normalize(name);
+            let all: Vec<&str> = words(&normalized).collect();
+            let kept: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|w| !GENERIC.contains(w))
+                .collect();
+            let core = if kept.is_empty() { all } else { kept };
+            out.push(core.join(" "));
+            if core.len() > 1 {
+                out.push(core.concat());
+            }
         }
         for d in &self.domains {
             if let Some(label) = main_label(d) {
@@ -245,6 +278,46 @@ fn infer_name(pages: &[PageFingerprint], domains: &[String]) -> Option<String> {
         .map(|(p, _, _)| title_case(p))
 }
 
+/// Other names the legitimate site gives itself where sites name themselves: its
+/// `og:site_name` or `application-name`, and the site part of its titles (the last
+/// segment of `Log In — WordPress.com`) when its headings, footer, copyright lines or
+/// domains say it again. A candidate needs a word that is not generic and at most
+/// three words: a tagline or a page's function is not a name.
+fn infer_aliases(pages: &[PageFingerprint], domains: &[String]) -> Vec<String> {
+    let labels: Vec<String> = domains.iter().filter_map(|d| main_label(d)).collect();
+    let mut out: Vec<String> = Vec::new();
+    for page in pages.iter().take(16) {
+        let id = &page.identity;
+        let mut candidates: Vec<&str> = id.site_name.iter().map(String::as_str).collect();
+        let segments = id.title_segments();
+        let site_part = segments.last().filter(|_| segments.len() >= 2);
+        if let Some(last) = site_part {
+            let norm = normalize(last);
+            let compact: String = norm.split(' ').collect();
+            let z = &id.zones;
+            let said_again = [&z.headings, &z.footer, &z.prominent]
+                .iter()
+                .any(|zone| contains_phrase(zone, &norm))
+                || id
+                    .copyright
+                    .iter()
+                    .any(|c| contains_phrase(&normalize(c), &norm))
+                || labels
+                    .iter()
+                    .any(|l| *l == norm || l.replace(' ', "") == compact);
+            if said_again {
+                candidates.push(last);
+            }
+        }
+        for c in candidates {
+            if looks_like_name(c) && !out.iter().any(|o| normalize(o) == normalize(c)) {
+                out.push(c.trim().to_owned());
+            }
+        }
+    }
+    out
+}
+
 fn title_case(phrase: &str) -> String {
     phrase
         .split(' ')
@@ -259,24 +332,65 @@ fn title_case(phrase: &str) -> String {
 
 /// True when normalised `text` holds `phrase` as whole words.
 pub(crate) fn contains_phrase(text: &str, phrase: &str) -> bool {
-    if phrase.is_empty() {
-        return false;
-    }
+    occurrences(text, phrase).next().is_some()
+}
+
+/// Words that, just before a name, make it a credit and not a claim: a page "powered
+/// by" a platform does not claim to be it.
+const CREDITS: &[&str] = &[
+    "powered by",
+    "built with",
+    "built on",
+    "made with",
+    "hosted by",
+    "hosted on",
+    "runs on",
+    "theme by",
+];
+
+/// True when normalised `text` holds `phrase` as whole words at least once where it
+/// is not a credit ([`CREDITS`]).
+fn contains_claim(text: &str, phrase: &str) -> bool {
+    occurrences(text, phrase).any(|start| {
+        let before = text.get(..start).unwrap_or("").trim_end();
+        !CREDITS.iter().any(|c| {
+            before.ends_with(c) && before.len() == c.len() || before.ends_with(&format!(" {c}"))
+        })
+    })
+}
+
+/// Byte offsets where `phrase` starts as whole words in normalised `text`.
+fn occurrences<'a>(text: &'a str, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
     let mut from = 0;
-    while let Some(pos) = text.get(from..).and_then(|t| t.find(phrase)) {
-        let start = from + pos;
-        let end = start + phrase.len();
-        let before = start == 0 || text.as_bytes().get(start - 1) == Some(&b' ');
-        let after = end == text.len() || text.as_bytes().get(end) == Some(&b' ');
-        if before && after {
-            return true;
+    std::iter::from_fn(move || {
+        if phrase.is_empty() {
+            return None;
         }
-        from = start + 1;
-        while !text.is_char_boundary(from) {
-            from += 1;
+        while let Some(pos) = text.get(from..).and_then(|t| t.find(phrase)) {
+            let start = from + pos;
+            let end = start + phrase.len();
+            let before = start == 0 || text.as_bytes().get(start - 1) == Some(&b' ');
+            let after = end == text.len() || text.as_bytes().get(end) == Some(&b' ');
+            from = start + 1;
+            while from < text.len() && !text.is_char_boundary(from) {
+                from += 1;
+            }
+            if before && after {
+                return Some(start);
+            }
         }
-    }
-    false
+        from = text.len() + 1;
+        None
+    })
+}
+
+/// At most three words, one of them not generic: how a site's name looks, unlike a
+/// tagline or a page's function.
+fn looks_like_name(text: &str) -> bool {
+    let norm = normalize(text);
+    let count = words(&norm).count();
+    (1..=3).contains(&count)
+        && words(&norm).any(|w| !GENERIC.contains(&w) && w.chars().count() >= 3)
 }
 
 /// A brand prepared for matching: its phrases computed once for many pages.
@@ -300,6 +414,26 @@ impl Matcher {
     /// True when normalised `text` names the brand.
     fn names(&self, text: &str) -> bool {
         self.phrases.iter().any(|p| contains_phrase(text, p))
+    }
+
+    /// True when normalised `text` names the brand other than as a credit
+    /// ("powered by Acme").
+    fn claims(&self, text: &str) -> bool {
+        self.phrases.iter().any(|p| contains_claim(text, p))
+    }
+
+    /// True when a title of three or more segments names the brand at one end and
+    /// another site in between: `Log In ‹ Caribou Coffee — WordPress` is Caribou
+    /// Coffee's page on the WordPress platform, not WordPress's.
+    fn title_names_other_site(&self, identity: &crate::signals::identity::Identity) -> bool {
+        let segments = identity.title_segments();
+        let names = |s: &str| self.names(&normalize(s));
+        match segments.as_slice() {
+            [first, middle @ .., last] if !middle.is_empty() && (names(first) || names(last)) => {
+                middle.iter().any(|s| !names(s) && looks_like_name(s))
+            }
+            _ => false,
+        }
     }
 
     /// True when `host` is the brand's: owned by it, or with a label that is the brand's
@@ -349,10 +483,11 @@ pub struct Presence {
     /// The page names itself as someone other than the brand: by its site name, or by
     /// its copyright lines when it does not claim the brand in its title or headings.
     pub other_name: f64,
-    /// The suspect site carries the legitimate site's favicon (perceptual match).
-    /// Set by [`crate::compare`], which sees both sites; 0 from [`Brand::presence`].
+    /// The suspect shows one of the brand's marks: the legitimate site's favicon
+    /// (perceptual match) or its logo. Set by [`crate::compare`], which sees both
+    /// sites; 0 from [`Brand::presence`].
     #[serde(default)]
-    pub favicon: f64,
+    pub mark: f64,
     /// The URL the page was found at is on a brand domain: the brand's own page.
     /// (Declared canonical or `og:url` domains never count: a copy can keep them.)
     pub owned: f64,
@@ -363,6 +498,7 @@ impl Presence {
     pub(crate) fn of(m: &Matcher, page: &PageFingerprint) -> Presence {
         let brand = &m.brand;
         let has = |text: &str| m.names(text) as u8 as f64;
+        let claims = |text: &str| m.claims(text) as u8 as f64;
         let z = &page.identity.zones;
         let host_hit = |h: &String| m.names_host(h);
         let a = &page.assets;
@@ -372,15 +508,15 @@ impl Presence {
         };
         let site_name_other = other(&mut page.identity.site_name.iter());
         let copyright_other = other(&mut page.identity.copyright.iter());
-        let title = has(&z.title);
+        let title = claims(&z.title);
         let footer =
             has(&z.footer).max(page.identity.email_domains().any(|d| brand.owns(&d)) as u8 as f64);
-        let prominent = has(&z.headings).max(has(&z.prominent));
+        let prominent = claims(&z.headings).max(claims(&z.prominent));
         let named_in_paths = a.paths.iter().any(|p| m.names_file(p));
         Presence {
             title,
             prominent,
-            lead: has(&page.text.lead),
+            lead: claims(&page.text.lead),
             footer,
             // A page declaring a brand domain as its own (canonical, og:url) while found
             // elsewhere points back at the brand like a link does.
@@ -393,9 +529,11 @@ impl Presence {
             // counts only when the page does not claim the brand where pages name
             // themselves: a kit keeping the brand's title with a stray copyright line
             // is still claiming the brand.
-            other_name: (site_name_other || (copyright_other && title == 0.0 && prominent == 0.0))
+            other_name: (site_name_other
+                || m.title_names_other_site(&page.identity)
+                || (copyright_other && title == 0.0 && prominent == 0.0))
                 as u8 as f64,
-            favicon: 0.0,
+            mark: 0.0,
             // Only where the page was really found counts: what it declares is the
             // attacker's to write.
             owned: page
@@ -406,10 +544,13 @@ impl Presence {
         }
     }
 
-    /// True when the page claims to be the brand: its name where a page names itself,
-    /// or links back to the brand's domains beside its name.
+    /// True when the page claims to be the brand: its name or mark where a page names
+    /// itself, or links back to the brand's domains beside its name.
     pub fn claims_brand(&self) -> bool {
-        self.title > 0.0 || self.prominent > 0.0 || (self.links > 0.0 && self.lead > 0.0)
+        self.title > 0.0
+            || self.prominent > 0.0
+            || self.mark > 0.0
+            || (self.links > 0.0 && self.lead > 0.0)
     }
 }
 

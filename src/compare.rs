@@ -150,7 +150,7 @@ pub fn compare(
     let mut pages_matched = 0;
     for (si, s) in suspect.pages.iter().enumerate() {
         let mut presence = Presence::of(&matcher, s);
-        presence.favicon = f64::from(u8::from(favicon_kept));
+        presence.mark = f64::from(u8::from(favicon_kept));
         let mut page_best: Option<PairScore> = None;
         for (li, l) in legit.pages.iter().enumerate() {
             let (score, signals) = score_pair(l, s, presence, favicon);

@@ -22,7 +22,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use baselines::{Digests, normalize_html};
-pub use fit::fit_logistic;
+pub use fit::{
+    CrossValidation, FOLDS, FitSet, MAX_FPR, OutOfFold, Row, cross_validate, fit_logistic,
+};
 pub use index_eval::{
     Copy, IndexCheck, Miss, check_built_index, check_index, corpus_index_check,
     fingerprint_generated, generated_index_check, sources_index_check,
@@ -51,6 +53,9 @@ pub struct PairSpec {
     /// Domains the legitimate brand owns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
+    /// Other names the legitimate brand goes by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<String>>,
 }
 
 impl PairSpec {
@@ -73,9 +78,12 @@ impl PairSpec {
 
     pub(crate) fn given_brand(&self) -> Option<Brand> {
         let domains = self.domains.clone().unwrap_or_default();
-        match (&self.brand, domains.is_empty()) {
+        let aliases = self.aliases.clone().unwrap_or_default();
+        match (&self.brand, domains.is_empty() && aliases.is_empty()) {
             (None, true) => None,
-            (name, _) => Some(Brand::new(name.clone().unwrap_or_default(), domains)),
+            (name, _) => {
+                Some(Brand::new(name.clone().unwrap_or_default(), domains).with_aliases(aliases))
+            }
         }
     }
 }
@@ -150,6 +158,8 @@ pub struct PairScores {
     pub tlsh: f64,
     /// The feature vector of clonehound's best page pair (brand given).
     pub features: Vec<f64>,
+    /// The feature vector of the best page pair with the brand inferred.
+    pub features_inferred: Vec<f64>,
 }
 
 fn max_pairwise(l: &LoadedSite, s: &LoadedSite, f: fn(&Digests, &Digests) -> f64) -> f64 {
@@ -181,6 +191,7 @@ pub fn score_pairs(
                 ssdeep: max_pairwise(l, s, Digests::ssdeep_similarity),
                 tlsh: max_pairwise(l, s, Digests::tlsh_similarity),
                 features: given.signals.features().to_vec(),
+                features_inferred: inferred.signals.features().to_vec(),
             })
         })
         .collect()
@@ -205,6 +216,10 @@ pub struct MethodReport {
     pub tpr_at_fpr_01: f64,
     /// The operating threshold the per-kind figures use.
     pub threshold: f64,
+    /// Share of copies at or above the threshold.
+    pub recall: f64,
+    /// Share of distinct pairs at or above the threshold.
+    pub fpr: f64,
     /// Recall of each copy kind at the threshold.
     pub recall_by_kind: BTreeMap<String, f64>,
     /// Share of each negative kind flagged at the threshold.
@@ -241,6 +256,10 @@ pub fn method_report(
             .map(|((_, k), (hit, n))| (k.clone(), *hit as f64 / (*n).max(1) as f64))
             .collect()
     };
+    let flagged = |copy: bool| {
+        let of: Vec<&(f64, bool)> = flat.iter().filter(|x| x.1 == copy).collect();
+        of.iter().filter(|x| x.0 >= threshold).count() as f64 / of.len().max(1) as f64
+    };
     MethodReport {
         method: name.to_owned(),
         positives: flat.iter().filter(|x| x.1).count(),
@@ -250,6 +269,8 @@ pub fn method_report(
         tpr_at_fpr_1: tpr1,
         tpr_at_fpr_01: tpr01,
         threshold,
+        recall: flagged(true),
+        fpr: flagged(false),
         recall_by_kind: share(true),
         fp_by_kind: share(false),
         top1: None,

@@ -120,6 +120,7 @@ pub fn synthetic_pairs(
             let brand = Brand {
                 name: src.brand.clone().unwrap_or(inferred.name.clone()),
                 domains: inferred.domains.clone(),
+                aliases: inferred.aliases.clone(),
             };
             let mut rng = Rng::from_str_seed(&src.site);
             let mut pairs = Vec::new();
@@ -179,6 +180,7 @@ fn inferred_or(given: &Brand, inferred: &Brand) -> Brand {
     Brand {
         name,
         domains: given.domains.clone(),
+        aliases: given.aliases.clone(),
     }
 }
 
@@ -190,5 +192,6 @@ fn spec(legit: &str, suspect: &str, label: &str, kind: &str, brand: Option<Strin
         kind: kind.to_owned(),
         brand,
         domains: None,
+        aliases: None,
     }
 }

@@ -162,6 +162,18 @@ impl Identity {
         names
     }
 
+    /// The segments of the title between separators (`|`, `‹`, `—`, ` - `, …), as
+    /// written: `Log In ‹ Acme — WordPress` gives `Log In`, `Acme`, `WordPress`.
+    pub fn title_segments(&self) -> Vec<&str> {
+        const SEPARATORS: &[char] = &['|', '–', '—', '·', ':', '»', '«', '‹', '›', '•'];
+        self.title
+            .split(SEPARATORS)
+            .flat_map(|s| s.split(" - "))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
     /// Domains of the page's e-mail addresses.
     pub fn email_domains(&self) -> impl Iterator<Item = String> + '_ {
         self.emails

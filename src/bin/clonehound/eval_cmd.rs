@@ -6,26 +6,30 @@ use std::process::ExitCode;
 
 use clap::Args;
 use clonehound::eval::{
-    EvalReport, MethodReport, PairScores, evaluate, evaluate_synthetic, fit_logistic,
+    CrossValidation, EvalReport, FOLDS, FitSet, MAX_FPR, MethodReport, cross_validate, evaluate,
+    evaluate_synthetic,
 };
 use clonehound::eval::{IndexCheck, corpus_index_check, sketch_study, sources_index_check};
-use clonehound::{Config, FEATURE_NAMES, IndexConfig, Model, N_FEATURES};
+use clonehound::{Config, FEATURE_NAMES, IndexConfig};
 
 #[derive(Args)]
 pub struct EvalArgs {
-    /// Corpus directory (with sites/ and pairs.jsonl).
-    dir: PathBuf,
+    /// Corpus directory (with sites/ and pairs.jsonl); `--fit` takes several.
+    #[arg(required = true, num_args = 1..)]
+    dirs: Vec<PathBuf>,
     /// Output format: text or json.
     #[arg(long, default_value = "text")]
     format: String,
-    /// Write every pair's scores as JSON Lines to this file.
+    /// Write every pair's scores as JSON Lines to this file (with --fit: the
+    /// out-of-fold scores).
     #[arg(long)]
     scores: Option<PathBuf>,
     /// Skip top-k attribution (ranks each copy against every legitimate site).
     #[arg(long)]
     no_attribution: bool,
-    /// Fit the score's weights on half the legitimate sites, report on the other half,
-    /// and print the model as Rust source for src/score.rs.
+    /// Fit the score's weights on the pairs of every DIR, with cross-validation grouped
+    /// by brand: print the out-of-fold figures of each directory, then the model fitted
+    /// on all pairs and its threshold as Rust source for src/score.rs.
     #[arg(long)]
     fit: bool,
     /// Instead of pairs.jsonl, apply the corpus's copy operators to the real legitimate
@@ -46,11 +50,17 @@ pub struct EvalArgs {
 
 pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
     let config = Config::default();
+    if args.fit {
+        return fit(args, &config);
+    }
+    let [dir] = args.dirs.as_slice() else {
+        return Err("give one directory (only --fit takes several)".to_owned());
+    };
     if args.index {
-        return index_check(args);
+        return index_check(dir, &args.format);
     }
     if args.sketch_study {
-        let scores = sketch_study(&args.dir, &config).map_err(|e| e.to_string())?;
+        let scores = sketch_study(dir, &config).map_err(|e| e.to_string())?;
         if args.format == "json" {
             println!(
                 "{}",
@@ -69,17 +79,13 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let report = if args.synthetic {
-        evaluate_synthetic(&args.dir, &config, 300, 4)
+        evaluate_synthetic(dir, &config, 300, 4)
     } else {
-        evaluate(&args.dir, &config, !args.no_attribution && !args.fit)
+        evaluate(dir, &config, !args.no_attribution)
     }
     .map_err(|e| e.to_string())?;
     if let Some(path) = &args.scores {
-        write_scores(path, &report.scores).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    if args.fit {
-        fit(&report);
-        return Ok(ExitCode::SUCCESS);
+        write_jsonl(path, &report.scores).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     match args.format.as_str() {
         "json" => println!(
@@ -91,15 +97,15 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn index_check(args: &EvalArgs) -> Result<ExitCode, String> {
+fn index_check(dir: &std::path::Path, format: &str) -> Result<ExitCode, String> {
     let config = IndexConfig::default();
-    let check = if args.dir.join("sources.tsv").is_file() {
-        sources_index_check(&args.dir, &config)
+    let check = if dir.join("sources.tsv").is_file() {
+        sources_index_check(dir, &config)
     } else {
-        corpus_index_check(&args.dir, &config)
+        corpus_index_check(dir, &config)
     }
     .map_err(|e| e.to_string())?;
-    if args.format == "json" {
+    if format == "json" {
         println!(
             "{}",
             serde_json::to_string_pretty(&check).map_err(|e| e.to_string())?
@@ -142,7 +148,7 @@ pub fn print_index_check(c: &IndexCheck) {
     }
 }
 
-fn write_scores(path: &PathBuf, scores: &[PairScores]) -> std::io::Result<()> {
+fn write_jsonl<T: serde::Serialize>(path: &PathBuf, scores: &[T]) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     for s in scores {
         writeln!(
@@ -234,83 +240,114 @@ fn print_table(r: &EvalReport) {
     );
 }
 
-/// Deterministic split by legitimate site: pairs whose legit path hashes even train.
-fn is_train(legit: &str) -> bool {
-    xxhash(legit).is_multiple_of(2)
+fn fit(args: &EvalArgs, config: &Config) -> Result<ExitCode, String> {
+    let mut sets = Vec::new();
+    for dir in &args.dirs {
+        let report = evaluate(dir, config, false).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if !report.errors.is_empty() {
+            return Err(format!(
+                "{}: {} sites failed to load (first: {})",
+                dir.display(),
+                report.errors.len(),
+                report.errors.first().map_or("", String::as_str)
+            ));
+        }
+        sets.push(FitSet {
+            label: dir.display().to_string(),
+            scores: report.scores,
+        });
+    }
+    let cv = cross_validate(&sets);
+    if let Some(path) = &args.scores {
+        write_jsonl(path, &cv.scores).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if args.format == "json" {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&cv).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_cross_validation(&cv);
+    Ok(ExitCode::SUCCESS)
 }
 
-fn xxhash(s: &str) -> u64 {
-    // FNV-1a: stable, and enough to split a corpus in two.
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
-}
-
-fn rows(scores: &[PairScores], train: bool) -> Vec<([f64; N_FEATURES], bool)> {
-    scores
-        .iter()
-        .filter(|s| !s.pair.is_same_site() && is_train(&s.pair.legit) == train)
-        .filter_map(|s| {
-            let x: [f64; N_FEATURES] = s.features.as_slice().try_into().ok()?;
-            Some((x, s.pair.is_copy()))
-        })
-        .collect()
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
-}
-
-fn fit(report: &EvalReport) {
-    let train = rows(&report.scores, true);
-    let test = rows(&report.scores, false);
-    // The model as it is pasted into src/score.rs (four decimals), so the threshold and
-    // the figures below are those of the constants the library will run.
-    let fitted = fit_logistic(&train, 1e-2, 20_000);
-    let model = Model {
-        bias: round4(fitted.bias),
-        weights: fitted.weights.map(round4),
-    };
-    let evaluate = |set: &[([f64; N_FEATURES], bool)], m: &Model| {
-        let scored: Vec<(f64, bool)> = set.iter().map(|(x, y)| (m.score(x), *y)).collect();
-        scored
-    };
-    let train_scored = evaluate(&train, &model);
-    let (_, threshold) = clonehound::eval::tpr_at_fpr(&train_scored, 0.005);
-    // Rounded up, never down: a negative just under the threshold must stay under it.
-    let threshold = (threshold * 1e4).ceil() / 1e4;
-    let test_scored = evaluate(&test, &model);
-    let (tpr1, _) = clonehound::eval::tpr_at_fpr(&test_scored, 0.01);
-    let flagged_neg = test_scored
-        .iter()
-        .filter(|(s, y)| !y && *s >= threshold)
-        .count();
-    let negs = test_scored.iter().filter(|(_, y)| !y).count().max(1);
-    let caught = test_scored
-        .iter()
-        .filter(|(s, y)| *y && *s >= threshold)
-        .count();
-    let pos = test_scored.iter().filter(|(_, y)| *y).count().max(1);
+fn print_cross_validation(cv: &CrossValidation) {
     println!(
-        "// fitted on {} train pairs, reported on {} held-out pairs (split by legit site)",
-        train.len(),
-        test.len()
+        "out-of-fold figures: {FOLDS} folds grouped by brand (no brand has pages in both a fold's training and its test pairs); same-site pairs apart"
     );
     println!(
-        "// held-out: ROC AUC {:.4}, TPR@1% {:.4}; at the threshold: recall {:.4}, FPR {:.4}",
-        clonehound::eval::roc_auc(&test_scored),
-        tpr1,
-        caught as f64 / pos as f64,
-        flagged_neg as f64 / negs as f64
+        "threshold {:.4}: the lowest with FPR <= {MAX_FPR} on every kind of negative of every directory, out-of-fold and for the final model\n",
+        cv.threshold
     );
     println!(
-        "pub const MODEL: Model = Model {{\n    bias: {:.4},\n    weights: [",
-        model.bias
+        "{:<34} {:>6} {:>6} {:>7} {:>7} {:>7} {:>8} {:>7} {:>7}",
+        "directory (brand)",
+        "copies",
+        "neg",
+        "ROC AUC",
+        "PR AUC",
+        "TPR@1%",
+        "TPR@0.1%",
+        "recall",
+        "FPR"
     );
-    for (name, w) in FEATURE_NAMES.iter().zip(model.weights) {
+    for (reports, how) in [(&cv.given, "given"), (&cv.inferred, "inferred")] {
+        for m in reports {
+            println!(
+                "{:<34} {:>6} {:>6} {:>7.3} {:>7.3} {:>7.3} {:>8.3} {:>7.3} {:>7.4}",
+                format!("{} ({how})", m.method),
+                m.positives,
+                m.negatives,
+                m.roc_auc,
+                m.pr_auc,
+                m.tpr_at_fpr_1,
+                m.tpr_at_fpr_01,
+                m.recall,
+                m.fpr
+            );
+        }
+    }
+    println!(
+        "\nrecall per copy kind and share of negatives flagged at the threshold (brand given):"
+    );
+    for m in &cv.given {
+        for (k, v) in &m.recall_by_kind {
+            println!("  {:<40} copies  {k:<45} {v:.3}", m.method);
+        }
+        for (k, v) in &m.fp_by_kind {
+            println!("  {:<40} flagged {k:<45} {v:.4}", m.method);
+        }
+    }
+    let sizes: Vec<String> = cv.folds.iter().map(|f| f.len().to_string()).collect();
+    println!(
+        "\nbrands per fold (listed by --format json): {}",
+        sizes.join(", ")
+    );
+    println!(
+        "\n// fitted on all {} pairs of: {}",
+        cv.pairs,
+        cv.given
+            .iter()
+            .map(|m| m.method.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for m in &cv.given {
+        println!(
+            "// out-of-fold, {}: ROC AUC {:.4}, TPR@1% {:.4}, TPR@0.1% {:.4}; at the threshold recall {:.4}, FPR {:.4}",
+            m.method, m.roc_auc, m.tpr_at_fpr_1, m.tpr_at_fpr_01, m.recall, m.fpr
+        );
+    }
+    println!(
+        "pub const MODEL: Model = Model {{\n    copy_bias: {:.4},\n    impersonation_bias: {:.4},\n    weights: [",
+        cv.model.copy_bias, cv.model.impersonation_bias
+    );
+    for (name, w) in FEATURE_NAMES.iter().zip(cv.model.weights) {
         println!("        {w:.4}, // {name}");
     }
     println!(
-        "    ],\n}};\n\n/// Default decision threshold (train-split FPR at most 0.5%).\npub const THRESHOLD: f64 = {threshold:.4};"
+        "    ],\n}};\n\n/// Default decision threshold: FPR at most {MAX_FPR} on every kind of negative of every directory, out-of-fold and in-sample.\npub const THRESHOLD: f64 = {:.4};",
+        cv.threshold
     );
 }
