@@ -40,7 +40,7 @@ use crate::{Error, Result};
 /// Version of the saved index format; [`Index::load`] refuses any other. The file
 /// also records the [`crate::FORMAT_VERSION`] of the fingerprints it holds, and a file
 /// holding fingerprints of another version is refused too.
-pub const INDEX_VERSION: u32 = 3;
+pub const INDEX_VERSION: u32 = 4;
 
 /// Bytes before the header: magic, index version, fingerprint version, header length,
 /// header checksum.

@@ -106,6 +106,10 @@ enum Command {
         /// A domain the brand owns (repeatable).
         #[arg(long = "domain")]
         domains: Vec<String>,
+        /// Another name the brand goes by, such as a product's (repeatable). The names
+        /// the legitimate site gives itself are added too.
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
         /// Score at or above which the suspect is called a copy (0 to 1).
         #[arg(long, value_parser = unit_interval)]
         threshold: Option<f64>,
@@ -143,9 +147,10 @@ fn main() -> ExitCode {
             suspect,
             brand,
             domains,
+            aliases,
             threshold,
             format,
-        } => run_compare(&legit, &suspect, brand, domains, threshold, format),
+        } => run_compare(&legit, &suspect, Brand::new(brand.unwrap_or_default(), domains).with_aliases(aliases), threshold, format),
         Command::Eval(args) => eval_cmd::run(&args),
         Command::Index(cmd) => scan_cmd::run_index(&cmd, cli.quiet),
         Command::Scan(args) => scan_cmd::run_scan(&args, cli.quiet),
@@ -164,8 +169,7 @@ fn main() -> ExitCode {
 fn run_compare(
     legit: &PathBuf,
     suspect: &PathBuf,
-    brand: Option<String>,
-    domains: Vec<String>,
+    brand: Brand,
     threshold: Option<f64>,
     format: Format,
 ) -> Result<ExitCode, String> {
@@ -176,21 +180,8 @@ fn run_compare(
     let read =
         |p: &PathBuf| SiteFingerprint::from_path(p, &config.limits).map_err(|e| about(p, &e));
     let (l, s) = (read(legit)?, read(suspect)?);
-    let brand = match (brand, domains.is_empty()) {
-        (None, true) => None,
-        (name, _) => {
-            let inferred = Brand::infer(&l);
-            Some(Brand::new(
-                name.unwrap_or(inferred.name),
-                if domains.is_empty() {
-                    inferred.domains
-                } else {
-                    domains
-                },
-            ))
-        }
-    };
-    let result = compare(&l, &s, brand.as_ref(), &config);
+    // What the brand leaves out is read off the legitimate site by `compare`.
+    let result = compare(&l, &s, Some(&brand), &config);
     match format {
         Format::Json => {
             let report = serde_json::json!({
@@ -297,6 +288,9 @@ fn print_text(r: &Comparison) {
         shown(&format!("{:?}", r.brand.name)),
         shown(&domains)
     );
+    if !r.brand.aliases.is_empty() {
+        println!("aliases  {}", shown(&format!("{:?}", r.brand.aliases)));
+    }
     if let (Some(l), Some(s)) = (&r.legit_page, &r.suspect_page) {
         println!(
             "pair     {} <-> {} ({} of {} suspect pages matched)",

@@ -43,8 +43,9 @@ const FINGERPRINT_BYTES: usize = 16 << 10;
 #[derive(Subcommand)]
 pub enum IndexCommand {
     /// Build an index from a brands file (TOML, one [[brand]] table per brand with
-    /// `name`, `domains` and `pages`: site directories, HTML files or WARC files,
-    /// relative to the brands file).
+    /// `name`, `domains`, optional `aliases` (other names the brand goes by) and
+    /// `pages`: site directories, HTML files or WARC files, relative to the brands
+    /// file).
     Build {
         /// The brands file.
         brands: PathBuf,
@@ -76,6 +77,8 @@ struct BrandEntry {
     name: String,
     #[serde(default)]
     domains: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
     pages: Vec<PathBuf>,
 }
 
@@ -158,7 +161,10 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
             };
             let mut builder = IndexBuilder::new(config);
             for (entry, site) in file.brand.iter().zip(sites) {
-                builder.add(Brand::new(entry.name.clone(), &entry.domains), site?);
+                builder.add(
+                    Brand::new(entry.name.clone(), &entry.domains).with_aliases(&entry.aliases),
+                    site?,
+                );
             }
             let index = builder.build();
             index.save(output).map_err(|e| crate::about(output, &e))?;

@@ -1,0 +1,170 @@
+//! The impersonation side: a page claiming a brand's identity on a domain the brand
+//! does not own is flagged without sharing content with the brand's page; aliases
+//! count wherever the name counts; mentions, credits and platform customers do not.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use assert_cmd::Command;
+use clonehound::{Brand, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict, compare};
+
+fn site(html: &str, url: &str) -> SiteFingerprint {
+    SiteFingerprint::from_pages(vec![PageFingerprint::new(
+        &Page::from_html(html, Some(url)),
+        &Limits::default(),
+    )])
+}
+
+/// The brand's current page: a redesign years after the kits copied it.
+const LEGIT: &str = r#"<html><head><title>Welcome | Northwind Mail</title>
+<meta property="og:site_name" content="Northwind Mail"></head><body>
+<header><nav><a href="/pricing">Pricing</a><a href="/business">For business</a></nav></header>
+<main><h1>Email that keeps up with your team</h1><p>Shared inboxes, calendars and
+storage for teams of every size, hosted in three regions.</p>
+<form action="https://login.northwind.com/session" method="post"><input name="user">
+<input type="password" name="pass"><button>Continue</button></form></main>
+<footer>© 2024 Northwind Mail Ltd</footer></body></html>"#;
+
+fn brand() -> Brand {
+    Brand::new("Northwind", ["northwind.com"])
+}
+
+fn score(html: &str, brand: &Brand) -> (f64, Verdict) {
+    let r = compare(
+        &site(LEGIT, "https://www.northwind.com/"),
+        &site(html, "http://secure-check.example/"),
+        Some(brand),
+        &Config::default(),
+    );
+    (r.score, r.verdict)
+}
+
+/// An old kit page: no text, class or asset in common with today's page, but the
+/// brand's name where a page names itself, a password form and links home.
+const KIT: &str = r#"<html><head><title>Sign in - Northwind</title></head><body>
+<div class="box"><h2>Northwind</h2><p>Sign in to your Northwind account</p>
+<form action="post.php" method="post"><input name="u"><input type="password" name="p">
+<input type="submit" value="Sign in"></form>
+<a href="https://www.northwind.com/help">Help</a></div></body></html>"#;
+
+#[test]
+fn a_kit_sharing_no_content_is_flagged_as_impersonation() {
+    let (s, v) = score(KIT, &brand());
+    assert_eq!(v, Verdict::Impersonation, "score {s:.3}");
+    // The same page on the brand's own domain is the brand's page.
+    let own = compare(
+        &site(LEGIT, "https://www.northwind.com/"),
+        &site(KIT, "https://login.northwind.com/"),
+        Some(&brand()),
+        &Config::default(),
+    );
+    assert_eq!((own.score, own.verdict), (0.0, Verdict::None));
+}
+
+/// A product's sign-in page on its parent's brand, named only by the product.
+const PRODUCT_KIT: &str = r#"<html><head><title>Inbox Plus</title></head><body>
+<h1>Inbox Plus</h1><p>Sign in to continue to Inbox Plus</p>
+<form action="x.php"><input name="e"><input type="password" name="p"></form></body></html>"#;
+
+#[test]
+fn an_alias_counts_where_the_name_counts() {
+    let (without, v) = score(PRODUCT_KIT, &brand());
+    assert_eq!(v, Verdict::None, "score {without:.3}");
+    let (with, v) = score(PRODUCT_KIT, &brand().with_aliases(["Inbox Plus"]));
+    assert_eq!(v, Verdict::Impersonation, "score {with:.3}");
+    assert!(with > without + 0.5);
+}
+
+#[test]
+fn aliases_are_inferred_from_where_the_site_names_itself() {
+    let inferred = Brand::infer(&site(LEGIT, "https://www.northwind.com/"));
+    assert!(
+        inferred.aliases.iter().any(|a| a == "Northwind Mail"),
+        "{inferred:?}"
+    );
+    // Generic words are never admitted: a page titled "Log in | Home" gives none.
+    let generic = Brand::infer(&site(
+        r#"<title>Log in | Home</title><meta name="application-name" content="Sign in">"#,
+        "https://example.org/",
+    ));
+    assert!(generic.aliases.is_empty(), "{generic:?}");
+}
+
+#[test]
+fn mentions_credits_and_platform_customers_are_not_claims() {
+    let cases = [
+        (
+            "a news article naming the brand",
+            r#"<html><head><title>Northwind buys a data centre | Harbour Times</title>
+            <meta property="og:site_name" content="Harbour Times"></head><body>
+            <h1>Northwind buys a data centre</h1><p>Northwind said on Monday that it
+            bought a site near Leeds.</p><a href="https://www.northwind.com/">Northwind</a>
+            </body></html>"#,
+        ),
+        (
+            "a firm's login page powered by the brand",
+            r#"<html><head><title>Log In ‹ Caribou Coffee — Northwind</title></head><body>
+            <h1><a href="https://northwind.com/">Powered by Northwind</a></h1>
+            <form action="wp-login.php"><input name="log"><input type="password" name="pwd"></form>
+            </body></html>"#,
+        ),
+    ];
+    for (what, html) in cases {
+        let (s, v) = score(html, &brand());
+        assert_eq!(v, Verdict::None, "{what}: score {s:.3}");
+    }
+}
+
+#[test]
+fn aliases_reach_compare_and_the_brands_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let legit = dir.path().join("legit.html");
+    let kit = dir.path().join("kit.html");
+    std::fs::write(&legit, LEGIT).unwrap();
+    std::fs::write(&kit, PRODUCT_KIT).unwrap();
+    let bin = || Command::cargo_bin("clonehound").unwrap();
+    let compare = |extra: &[&str]| {
+        let out = bin()
+            .arg("compare")
+            .arg(&legit)
+            .arg(&kit)
+            .args(["--brand", "Northwind", "--domain", "northwind.com", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["verdict"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(compare(&[]), "none");
+    assert_eq!(compare(&["--alias", "Inbox Plus"]), "impersonation");
+
+    let brands = dir.path().join("brands.toml");
+    std::fs::write(
+        &brands,
+        "[[brand]]\nname = \"Northwind\"\ndomains = [\"northwind.com\"]\naliases = [\"Inbox Plus\"]\npages = [\"legit.html\"]\n",
+    )
+    .unwrap();
+    let index = dir.path().join("brands.idx");
+    bin()
+        .args(["index", "build"])
+        .arg(&brands)
+        .arg("-o")
+        .arg(&index)
+        .assert()
+        .success();
+    let out = bin()
+        .arg("scan")
+        .arg("--index")
+        .arg(&index)
+        .arg(&kit)
+        .args(["--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"impersonation\""), "{text}");
+}
