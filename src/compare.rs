@@ -146,11 +146,12 @@ pub fn compare(
         (Some(l), Some(s)) => (Some(l.similarity(s)), l.matches(s)),
         _ => (None, false),
     };
+    let marked = favicon_kept || !crate::evidence::shared_marks(legit, suspect).is_empty();
     let mut best: Option<PairScore> = None;
     let mut pages_matched = 0;
     for (si, s) in suspect.pages.iter().enumerate() {
         let mut presence = Presence::of(&matcher, s);
-        presence.mark = f64::from(u8::from(favicon_kept));
+        presence.mark = f64::from(u8::from(marked));
         let mut page_best: Option<PairScore> = None;
         for (li, l) in legit.pages.iter().enumerate() {
             let (score, signals) = score_pair(l, s, presence, favicon);

@@ -252,3 +252,49 @@ pub(crate) fn site_favicon(
     };
     (undecoded, Some(note))
 }
+
+/// Most logo files hashed per site.
+const MAX_LOGOS: usize = 4;
+
+/// The logo image files a site holds: its pages' logo images
+/// ([`crate::signals::marks::Marks::logo_images`]) resolved inside the site directory
+/// as icons are, each distinct file read once, at most [`MAX_LOGOS`], hashed as a
+/// favicon is (SHA-256, MD5, Shodan's hash and, when it decodes, a perceptual hash).
+/// Logos that cannot be read are left out: they are one signal among many.
+pub(crate) fn site_logos(
+    root: Option<&Path>,
+    pages: &[PageFingerprint],
+    limits: &Limits,
+) -> Vec<Favicon> {
+    let Some(root) = root.and_then(|r| r.canonicalize().ok()) else {
+        return Vec::new();
+    };
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let links = pages
+        .iter()
+        .flat_map(|p| p.marks.logo_images.iter().map(move |src| (p, src)))
+        .take(MAX_LOGOS * 4);
+    for (page, src) in links {
+        if out.len() >= MAX_LOGOS {
+            break;
+        }
+        let Ok(source) = icon_source(src, page.path.as_deref(), Some(&root), limits) else {
+            continue;
+        };
+        if !seen.insert(source.key()) {
+            continue;
+        }
+        let reason = format!(
+            "logo image on {}",
+            page.path.as_deref().unwrap_or("the page")
+        );
+        if let Ok(logo) = source
+            .bytes(limits)
+            .and_then(|b| Favicon::from_bytes(&b, src, &reason, limits))
+        {
+            out.push(logo);
+        }
+    }
+    out
+}

@@ -38,6 +38,9 @@ pub(crate) fn explain(
 ) -> Vec<Evidence> {
     let mut out = Vec::new();
     identity(&mut out, legit, suspect, sig, matcher);
+    for mark in shared_marks(sites.0, sites.1) {
+        push(&mut out, "marks", mark);
+    }
     favicon(&mut out, sites.0, sites.1);
     let analytics = suspect.assets.shared(&legit.assets, |a| &a.analytics);
     for id in analytics {
@@ -100,6 +103,51 @@ pub(crate) fn explain(
             "style",
             format!("class and id names {}% alike", pct(sig.style)),
         );
+    }
+    out
+}
+
+/// The brand's logos the suspect site shows, in words: inline SVG logos of the same
+/// geometry, and logo image files that are the same picture (SHA-256 or perceptual
+/// hash). Empty when it shows none.
+pub(crate) fn shared_marks(legit: &SiteFingerprint, suspect: &SiteFingerprint) -> Vec<String> {
+    let mut out = Vec::new();
+    let brand_svgs: Vec<u64> = legit
+        .pages
+        .iter()
+        .flat_map(|p| p.marks.svg_logos.iter().copied())
+        .collect();
+    for page in &suspect.pages {
+        if page.marks.svg_logos.iter().any(|h| brand_svgs.contains(h)) {
+            let name = page
+                .url
+                .as_deref()
+                .or(page.path.as_deref())
+                .unwrap_or("the page");
+            out.push(format!(
+                "the brand's logo (inline SVG, same geometry) on {name}"
+            ));
+            break;
+        }
+    }
+    let brand_images: Vec<&crate::signals::favicon::Favicon> =
+        legit.logos.iter().chain(&legit.favicon).collect();
+    for logo in &suspect.logos {
+        let same = brand_images.iter().find(|b| {
+            b.sha256 == logo.sha256 || (b.decoded() && logo.decoded() && b.matches(logo))
+        });
+        if let Some(b) = same {
+            let how = if b.sha256 == logo.sha256 {
+                "identical".to_owned()
+            } else {
+                format!("near-identical, distance {}/{HASH_BITS}", b.distance(logo))
+            };
+            out.push(format!(
+                "the brand's logo image ({how}; sha256 {}), {}",
+                logo.sha256, logo.reason
+            ));
+            break;
+        }
     }
     out
 }

@@ -9,13 +9,14 @@ use crate::parse::extract;
 use crate::signals::assets::{Assets, split_url};
 use crate::signals::favicon::Favicon;
 use crate::signals::identity::Identity;
+use crate::signals::marks::Marks;
 use crate::signals::text::Text;
 use crate::sketch::Sketch;
 use crate::{Error, Limits, Page, Result, Site};
 
 /// Version of the serialised fingerprint format. Fingerprints of another version are
 /// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Hashes kept per bottom-k sketch.
 pub(crate) const SKETCH_K: usize = 128;
@@ -70,6 +71,8 @@ pub struct PageFingerprint {
     /// `(rel, href)` of the page's icon links (`icon`, `shortcut icon`,
     /// `apple-touch-icon`, `mask-icon`), in page order.
     pub icons: Vec<(String, String)>,
+    /// Logos: inline SVG geometry and logo image sources.
+    pub marks: Marks,
 }
 
 impl PageFingerprint {
@@ -100,6 +103,10 @@ impl PageFingerprint {
                 passwords: e.password_inputs as u32,
             },
             icons,
+            marks: Marks {
+                svg_logos: e.svg_logos.clone(),
+                logo_images: e.logo_images.clone(),
+            },
         }
     }
 
@@ -137,6 +144,9 @@ pub struct SiteFingerprint {
     pub favicon: Option<Favicon>,
     /// Why there is no favicon, or no decoded one (the other signals still count).
     pub favicon_note: Option<String>,
+    /// Logo image files the site holds (its pages' logo images found inside the site
+    /// directory), hashed as favicons are, at most four.
+    pub logos: Vec<Favicon>,
 }
 
 impl SiteFingerprint {
@@ -147,6 +157,7 @@ impl SiteFingerprint {
             pages,
             favicon: None,
             favicon_note: None,
+            logos: Vec::new(),
         }
     }
 
@@ -167,9 +178,11 @@ impl SiteFingerprint {
         limits: &Limits,
     ) -> SiteFingerprint {
         let (favicon, favicon_note) = crate::discover::site_favicon(root, &pages, limits);
+        let logos = crate::discover::site_logos(root, &pages, limits);
         SiteFingerprint {
             favicon,
             favicon_note,
+            logos,
             ..SiteFingerprint::from_pages(pages)
         }
     }

@@ -72,6 +72,7 @@ enum Family {
     FaviconBand = 47,
     Name = 48,
     Domain = 49,
+    Mark = 50,
 }
 
 impl Family {
@@ -82,7 +83,11 @@ impl Family {
     /// How much one shared key of this family says about a brand.
     fn weight(self) -> f64 {
         match self {
-            Family::Name | Family::Domain | Family::Analytics | Family::FaviconSha => 4.0,
+            Family::Name
+            | Family::Domain
+            | Family::Analytics
+            | Family::FaviconSha
+            | Family::Mark => 4.0,
             Family::FaviconBand => 1.5,
             Family::Text | Family::Path | Family::Host => 1.0,
             Family::Structure | Family::Style => 0.5,
@@ -105,6 +110,7 @@ impl Family {
             6 => Family::FaviconSha,
             7 => Family::FaviconBand,
             8 => Family::Name,
+            10 => Family::Mark,
             _ => Family::Domain,
         }
     }
@@ -827,6 +833,19 @@ fn page_keys(page: &PageFingerprint, out: &mut Vec<u64>) {
     out.extend(hashed(Family::Analytics, &a.analytics, ANALYTICS_KEYS));
 }
 
+/// The site's marks as keys: its inline SVG logos' geometry, and the SHA-256 of its
+/// logo files and favicon, so that a kit showing the brand's logo file, or the brand's
+/// favicon as its logo, meets the brand.
+fn mark_keys(site: &SiteFingerprint, out: &mut Vec<u64>) {
+    let key = |bytes: &[u8]| Family::Mark.tag(Family::Mark.key(bytes));
+    for page in &site.pages {
+        out.extend(page.marks.svg_logos.iter().map(|h| key(&h.to_le_bytes())));
+    }
+    for logo in site.logos.iter().chain(&site.favicon) {
+        out.push(key(logo.sha256.as_bytes()));
+    }
+}
+
 fn favicon_keys(site: &SiteFingerprint, out: &mut Vec<u64>) {
     let Some(icon) = &site.favicon else {
         return;
@@ -868,6 +887,7 @@ fn brand_keys(brand: &Brand, site: &SiteFingerprint) -> Vec<u64> {
         page_keys(page, &mut keys);
     }
     favicon_keys(site, &mut keys);
+    mark_keys(site, &mut keys);
     keys.extend(brand.phrases().iter().map(|p| name_key(p)));
     keys.extend(brand.domains.iter().map(|d| domain_key(&clean_host(d))));
     keys
@@ -928,6 +948,7 @@ fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
         }
     }
     favicon_keys(site, &mut keys);
+    mark_keys(site, &mut keys);
     keys
 }
 

@@ -15,9 +15,17 @@ use html5ever::tokenizer::{
 use html5ever::{LocalName, local_name};
 
 use crate::Limits;
+use crate::signals::marks::{MAX_MARKS, SvgGeometry, says_logo};
 use crate::signals::{structure, style};
 use crate::sketch::SketchBuilder;
 use crate::visible::push_visible;
+
+/// True when `hay` holds the ASCII `needle`, ignoring case, without allocating.
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
 
 /// Where a piece of visible text stood on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +42,10 @@ const F_FOOTER: u8 = 4;
 const F_PROMINENT: u8 = 8;
 const F_FORM: u8 = 16;
 const F_HIDDEN: u8 = 32;
+/// Inside an element whose class or id says logo or brand.
+const F_LOGO: u8 = 64;
+/// Inside the page's `<header>` (or an element whose class or id says header).
+const F_HEADER: u8 = 128;
 
 /// What one pass over a page collects, before the signals shape it.
 #[derive(Debug, Default)]
@@ -58,6 +70,10 @@ pub(crate) struct Extract {
     pub password_inputs: usize,
     pub inputs: usize,
     pub forms: usize,
+    /// Geometry hashes of inline SVG logos ([`crate::signals::marks`]).
+    pub svg_logos: Vec<u64>,
+    /// Sources of logo images.
+    pub logo_images: Vec<String>,
 }
 
 /// The sketches that need a hash per tag, built while tokens stream by.
@@ -84,6 +100,10 @@ struct State<'l> {
     /// The last few start tags in document order, for tag n-grams.
     recent: [u64; 4],
     stopped: bool,
+    /// The inline SVG being read, and how many `<svg>` are open inside it.
+    svg: Option<(SvgGeometry, usize)>,
+    /// True once the header's first image or SVG has been seen.
+    header_mark_seen: bool,
 }
 
 struct Sink<'l>(RefCell<State<'l>>);
@@ -102,6 +122,8 @@ pub(crate) fn extract(html: &str, limits: &Limits, k: usize) -> (Extract, Stream
         raw: None,
         recent: [0; 4],
         stopped: false,
+        svg: None,
+        header_mark_seen: false,
     };
     // html5ever's duplicate-attribute check is quadratic in a tag's attributes: cut
     // lists past the limit before it sees them.
@@ -292,6 +314,7 @@ impl State<'_> {
             flags |= F_HIDDEN;
         }
         self.attributes(&name, attrs, flags);
+        self.marks(&name, attrs, flags, self_closing);
         if is_block(&name) {
             self.out.body.push('\n');
         }
@@ -326,6 +349,65 @@ impl State<'_> {
         TokenSinkResult::Continue
     }
 
+    /// Logo images, and inline SVGs read for their geometry.
+    fn marks(
+        &mut self,
+        name: &LocalName,
+        attrs: &[html5ever::Attribute],
+        flags: u8,
+        self_closing: bool,
+    ) {
+        let get = |key: LocalName| {
+            attrs
+                .iter()
+                .find(|a| a.name.local == key)
+                .map(|a| &*a.value)
+        };
+        let says = |keys: &[LocalName]| keys.iter().any(|k| get(k.clone()).is_some_and(says_logo));
+        let first_in_header = flags & F_HEADER != 0 && !self.header_mark_seen;
+        if *name == local_name!("svg") {
+            if let Some((_, open)) = self.svg.as_mut() {
+                *open += usize::from(!self_closing);
+                return;
+            }
+            if self_closing || self.out.svg_logos.len() >= MAX_MARKS {
+                return;
+            }
+            let logo = flags & F_LOGO != 0
+                || says(&[
+                    local_name!("class"),
+                    local_name!("id"),
+                    local_name!("aria-label"),
+                ])
+                || first_in_header;
+            self.header_mark_seen |= flags & F_HEADER != 0;
+            self.svg = Some((SvgGeometry::new(logo), 1));
+            return;
+        }
+        if let Some((geometry, _)) = self.svg.as_mut() {
+            geometry.add(name, attrs.iter().map(|a| (&*a.name.local, &*a.value)));
+            return;
+        }
+        if *name == local_name!("img") {
+            let Some(src) = get(local_name!("src"))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            else {
+                return;
+            };
+            let file = src.split(['?', '#']).next().unwrap_or("");
+            let file = file.rsplit('/').next().unwrap_or(file);
+            let logo = flags & F_LOGO != 0
+                || says(&[local_name!("class"), local_name!("id"), local_name!("alt")])
+                || says_logo(file)
+                || first_in_header;
+            self.header_mark_seen |= flags & F_HEADER != 0;
+            if logo && self.out.logo_images.len() < MAX_MARKS {
+                self.out.logo_images.push(src.chars().take(2048).collect());
+            }
+        }
+    }
+
     fn element_flags(&self, name: &LocalName, attrs: &[html5ever::Attribute]) -> u8 {
         let mut flags = match *name {
             local_name!("head") => F_HEAD,
@@ -333,9 +415,20 @@ impl State<'_> {
             local_name!("label") | local_name!("button") | local_name!("legend") => F_PROMINENT,
             local_name!("form") => F_FORM,
             local_name!("template") => F_HIDDEN,
+            local_name!("header") => F_HEADER,
             _ if is_heading(name) => F_HEADING,
             _ => 0,
         };
+        for a in attrs.iter().take(self.limits.max_attrs_per_tag) {
+            if matches!(a.name.local, local_name!("class") | local_name!("id")) {
+                if says_logo(&a.value) {
+                    flags |= F_LOGO;
+                }
+                if contains_ignore_case(&a.value, "header") {
+                    flags |= F_HEADER;
+                }
+            }
+        }
         if matches!(
             *name,
             local_name!("div") | local_name!("section") | local_name!("p")
@@ -481,6 +574,19 @@ impl State<'_> {
     }
 
     fn end(&mut self, name: &LocalName) {
+        if *name == local_name!("svg") {
+            if let Some((_, open)) = self.svg.as_mut() {
+                *open -= 1;
+                if *open == 0 {
+                    if let Some((geometry, _)) = self.svg.take() {
+                        let logo = geometry.logo;
+                        if let Some(hash) = geometry.finish().filter(|_| logo) {
+                            self.out.svg_logos.push(hash);
+                        }
+                    }
+                }
+            }
+        }
         if self.raw.as_ref() == Some(name) {
             self.raw = None;
             if *name == local_name!("script") {

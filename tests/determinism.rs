@@ -13,12 +13,13 @@ use std::path::Path;
 use clonehound::{Error, FORMAT_VERSION, Limits, PageFingerprint, SiteFingerprint};
 
 const SITE: &str = "corpus/sites/kestrel-software";
-const FIXTURE: &str = "tests/fixtures/v4/kestrel-software.json";
+const FIXTURE: &str = "tests/fixtures/v5/kestrel-software.json";
 /// Written by format versions 1 (before favicons), 2 (before script hosts) and 3 (when
 /// a page's path on disk stood in its `url`); kept to prove old files are refused.
 const FIXTURE_V1: &str = "tests/fixtures/v1/kestrel-software.json";
 const FIXTURE_V2: &str = "tests/fixtures/v2/kestrel-software.json";
 const FIXTURE_V3: &str = "tests/fixtures/v3/kestrel-software.json";
+const FIXTURE_V4: &str = "tests/fixtures/v4/kestrel-software.json";
 
 fn fingerprint_with_threads(threads: usize) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -71,7 +72,12 @@ fn other_versions_are_refused_with_a_clear_error() {
         }) => assert_eq!(supported, FORMAT_VERSION),
         other => panic!("expected a format error, got {other:?}"),
     }
-    for (path, found) in [(FIXTURE_V1, 1), (FIXTURE_V2, 2), (FIXTURE_V3, 3)] {
+    for (path, found) in [
+        (FIXTURE_V1, 1),
+        (FIXTURE_V2, 2),
+        (FIXTURE_V3, 3),
+        (FIXTURE_V4, 4),
+    ] {
         let old = std::fs::read_to_string(path).unwrap();
         match SiteFingerprint::from_json(&old) {
             Err(Error::Format {

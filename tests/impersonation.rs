@@ -132,7 +132,14 @@ fn aliases_reach_compare_and_the_brands_file() {
             .arg("compare")
             .arg(&legit)
             .arg(&kit)
-            .args(["--brand", "Northwind", "--domain", "northwind.com", "--format", "json"])
+            .args([
+                "--brand",
+                "Northwind",
+                "--domain",
+                "northwind.com",
+                "--format",
+                "json",
+            ])
             .args(extra)
             .output()
             .unwrap();
@@ -164,7 +171,71 @@ fn aliases_reach_compare_and_the_brands_file() {
         .args(["--format", "jsonl"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("\"impersonation\""), "{text}");
+}
+
+/// The brand's logo, drawn inline, its geometry written again by a kit with other ids,
+/// colours, whitespace and number formatting.
+const LOGO: &str = r##"<svg class="site-logo" viewBox="0 0 64 64"><path id="a1" fill="#0a66c2" d="M8 8 L56 8 L56 56 L8 56 Z M20 20 C 24 28 40 28 44 20"/><circle cx="32" cy="40" r="6.5"/></svg>"##;
+const LOGO_AGAIN: &str = r##"<svg viewBox="0 0 64 64" class="hdr-logo"><path fill="red" id="zz" d="M8,8L56,8L56,56L8,56z
+ M20,20C24,28,40,28,44,20" /><circle r="6.50" cy="40.0" cx="32" fill="blue"/></svg>"##;
+
+#[test]
+fn the_brands_inline_logo_is_a_mark_and_an_index_key() {
+    let legit = format!(
+        "<html><head><title>Northwind</title></head><body><header>{LOGO}</header><p>Teams mail.</p></body></html>"
+    );
+    let kit = format!(
+        "<html><head><title>Account check</title></head><body><header>{LOGO_AGAIN}</header>\
+         <form action=x.php><input name=u><input type=password name=p></form></body></html>"
+    );
+    let r = compare(
+        &site(&legit, "https://www.northwind.com/"),
+        &site(&kit, "http://secure-check.example/"),
+        Some(&brand()),
+        &Config::default(),
+    );
+    assert_eq!(r.signals.identity.mark, 1.0, "{r:?}");
+    assert!(
+        r.evidence
+            .iter()
+            .any(|e| e.signal == "marks" && e.detail.contains("inline SVG")),
+        "{:?}",
+        r.evidence
+    );
+    // A different drawing is not the brand's mark.
+    let other = kit.replace("r=\"6.50\"", "r=\"9\"");
+    let r = compare(
+        &site(&legit, "https://www.northwind.com/"),
+        &site(&other, "http://secure-check.example/"),
+        Some(&brand()),
+        &Config::default(),
+    );
+    assert_eq!(r.signals.identity.mark, 0.0);
+
+    // The index finds the brand by its logo alone among brands that share nothing.
+    let mut builder = clonehound::IndexBuilder::new(clonehound::IndexConfig::default());
+    builder.add(brand(), site(&legit, "https://www.northwind.com/"));
+    for (i, name) in ["Quartz Legal", "Ember Bakery", "Tallis Freight"]
+        .iter()
+        .enumerate()
+    {
+        builder.add(
+            Brand::new(*name, [format!("brand{i}.example")]),
+            site(
+                &format!("<title>{name}</title><p>{name} serves its town since 19{i}0.</p>"),
+                &format!("https://brand{i}.example/"),
+            ),
+        );
+    }
+    let index = builder.build();
+    let candidates = index.candidates(&site(&kit, "http://secure-check.example/"));
+    assert_eq!(candidates.first().map(|c| c.0), Some(0), "{candidates:?}");
 }

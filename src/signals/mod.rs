@@ -8,6 +8,7 @@ pub mod assets;
 pub mod favicon;
 mod ico;
 pub mod identity;
+pub mod marks;
 pub mod structure;
 pub mod style;
 pub mod text;
