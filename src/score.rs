@@ -1,7 +1,8 @@
 //! Combining a pair's signals into one calibrated score.
 //!
-//! A logistic model over the features below. Its weights are fitted on the labelled
-//! corpus by `clonehound eval corpus --fit` (held-out split by legitimate site; see
+//! Two logistic sides, *copy* and *impersonation*, combined as a noisy OR ([`Model`]).
+//! Their weights are fitted on the labelled corpus and the real pages by
+//! `clonehound eval --fit corpus ../shared/real-pages` (cross-validated by brand; see
 //! `src/eval/fit.rs`) and pasted here with the command's output, so the score is the
 //! same on every machine and reviewable in the source.
 
@@ -233,28 +234,28 @@ pub const MODEL: Model = Model {
     copy_bias: -10.2448,
     impersonation_bias: -2.0000,
     weights: [
-        0.0892, // structure
+        0.0892,  // structure
         -0.5412, // style
-        3.1802, // text
-        3.4567, // text_containment
-        3.2892, // words
-        0.3975, // title
-        1.4334, // asset_paths
-        1.0352, // asset_containment
-        1.0520, // hosts
-        0.0123, // analytics
-        1.9325, // assets_and_hosts
-        2.7551, // brand_in_title
-        0.3013, // brand_prominent
-        2.9489, // brand_in_lead
-        0.0666, // brand_in_footer
-        0.6745, // links_to_brand
-        3.8395, // brand_resources
-        0.0334, // brand_mark
+        3.1802,  // text
+        3.4567,  // text_containment
+        3.2892,  // words
+        0.3975,  // title
+        1.4334,  // asset_paths
+        1.0352,  // asset_containment
+        1.0520,  // hosts
+        0.0123,  // analytics
+        1.9325,  // assets_and_hosts
+        2.7551,  // brand_in_title
+        0.3013,  // brand_prominent
+        2.9489,  // brand_in_lead
+        0.0666,  // brand_in_footer
+        0.6745,  // links_to_brand
+        3.8395,  // brand_resources
+        0.0334,  // brand_mark
         -2.1162, // other_name
-        1.0819, // claim_with_password
-        0.5832, // claim_with_brand_hosts
-        0.5062, // password_with_brand_hosts
+        1.0819,  // claim_with_password
+        0.5832,  // claim_with_brand_hosts
+        0.5062,  // password_with_brand_hosts
     ],
 };
 

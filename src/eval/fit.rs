@@ -39,7 +39,7 @@ pub struct Row {
 /// Fits the two-sided model ([`Model`]) by full-batch gradient descent on the
 /// weighted log loss with L2 regularisation. Deterministic: no randomness, fixed
 /// iteration count. The impersonation side's intercept stays at
-/// [`IMPERSONATION_PRIOR`]: left free, the kit pages that show nothing of their brand
+/// `IMPERSONATION_PRIOR` (in `src/score.rs`): left free, the kit pages that show nothing of their brand
 /// pull it up until every page scores a third without any sign of a brand.
 ///
 /// With `p = 1 - (1 - a)(1 - b)`, the loss's gradient with respect to the copy side's
