@@ -147,7 +147,8 @@ pub fn compare(
         (Some(l), Some(s)) => (Some(l.similarity(s)), l.matches(s)),
         _ => (None, false),
     };
-    let marked = favicon_kept || !crate::evidence::shared_marks(legit, suspect).is_empty();
+    let marks = crate::evidence::shared_marks(legit, suspect);
+    let marked = favicon_kept || !marks.is_empty();
     let mut best: Option<PairScore> = None;
     let mut pages_matched = 0;
     for (si, s) in suspect.pages.iter().enumerate() {
@@ -196,7 +197,7 @@ pub fn compare(
     };
     let evidence = match (l, s) {
         (Some(l), Some(s)) => {
-            crate::evidence::explain(l, s, &best.signals, &matcher, (legit, suspect))
+            crate::evidence::explain(l, s, &best.signals, &matcher, (legit, suspect), &marks)
         }
         _ => Vec::new(),
     };

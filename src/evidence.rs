@@ -35,11 +35,12 @@ pub(crate) fn explain(
     sig: &Signals,
     matcher: &Matcher,
     sites: (&SiteFingerprint, &SiteFingerprint),
+    marks: &[String],
 ) -> Vec<Evidence> {
     let mut out = Vec::new();
     identity(&mut out, legit, suspect, sig, matcher);
-    for mark in shared_marks(sites.0, sites.1) {
-        push(&mut out, "marks", mark);
+    for mark in marks {
+        push(&mut out, "marks", mark.clone());
     }
     favicon(&mut out, sites.0, sites.1);
     let analytics = suspect.assets.shared(&legit.assets, |a| &a.analytics);

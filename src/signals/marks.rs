@@ -138,13 +138,14 @@ fn canonical_numbers(value: &str, out: &mut String) -> usize {
 
 /// True when a class, id, label or file name says logo or brand.
 pub(crate) fn says_logo(value: &str) -> bool {
-    let has = |needle: &[u8]| {
-        value
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-    };
-    has(b"logo") || has(b"brand")
+    contains_ignore_case(value, "logo") || contains_ignore_case(value, "brand")
+}
+
+/// True when `hay` holds the ASCII `needle`, ignoring case, without allocating.
+pub(crate) fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 #[cfg(test)]
