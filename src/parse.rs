@@ -16,15 +16,32 @@ use html5ever::{LocalName, local_name};
 
 use crate::Limits;
 use crate::signals::marks::{MAX_MARKS, SvgGeometry, says_logo};
+
 use crate::signals::{structure, style};
 use crate::sketch::SketchBuilder;
 use crate::visible::push_visible;
 
-/// True when `hay` holds the ASCII `needle`, ignoring case, without allocating.
-fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    hay.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// The flags a class or id's words give, found in one pass (a hot path: every
+/// element's attributes): `logo` or `brand` give [`F_LOGO`], `header` [`F_HEADER`],
+/// `footer` or `copyright` [`F_FOOTER`], in any case and anywhere in the value.
+fn flag_words(value: &str) -> u8 {
+    let b = value.as_bytes();
+    let at = |i: usize, word: &[u8]| {
+        b.get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    let mut flags = 0;
+    for (i, c) in b.iter().enumerate() {
+        flags |= match c.to_ascii_lowercase() {
+            b'l' if at(i, b"logo") => F_LOGO,
+            b'b' if at(i, b"brand") => F_LOGO,
+            b'h' if at(i, b"header") => F_HEADER,
+            b'f' if at(i, b"footer") => F_FOOTER,
+            b'c' if at(i, b"copyright") => F_FOOTER,
+            _ => 0,
+        };
+    }
+    flags
 }
 
 /// Where a piece of visible text stood on the page.
@@ -385,7 +402,10 @@ impl State<'_> {
             return;
         }
         if let Some((geometry, _)) = self.svg.as_mut() {
-            geometry.add(name, attrs.iter().map(|a| (&*a.name.local, &*a.value)));
+            // Only a logo's geometry is worth its cost: icon sprites and charts are long.
+            if geometry.logo {
+                geometry.add(name, attrs.iter().map(|a| (&*a.name.local, &*a.value)));
+            }
             return;
         }
         if *name == local_name!("img") {
@@ -419,26 +439,17 @@ impl State<'_> {
             _ if is_heading(name) => F_HEADING,
             _ => 0,
         };
-        for a in attrs.iter().take(self.limits.max_attrs_per_tag) {
-            if matches!(a.name.local, local_name!("class") | local_name!("id")) {
-                if says_logo(&a.value) {
-                    flags |= F_LOGO;
-                }
-                if contains_ignore_case(&a.value, "header") {
-                    flags |= F_HEADER;
-                }
-            }
-        }
-        if matches!(
+        // One pass over each class and id for the words that flag an element.
+        let footer_words = matches!(
             *name,
             local_name!("div") | local_name!("section") | local_name!("p")
-        ) {
-            for a in attrs.iter().take(self.limits.max_attrs_per_tag) {
-                if matches!(a.name.local, local_name!("class") | local_name!("id")) {
-                    let v = a.value.to_ascii_lowercase();
-                    if v.contains("footer") || v.contains("copyright") {
-                        flags |= F_FOOTER;
-                    }
+        );
+        for a in attrs.iter().take(self.limits.max_attrs_per_tag) {
+            if matches!(a.name.local, local_name!("class") | local_name!("id")) {
+                let words = flag_words(&a.value);
+                flags |= words & (F_LOGO | F_HEADER);
+                if footer_words {
+                    flags |= words & F_FOOTER;
                 }
             }
         }
@@ -707,6 +718,22 @@ mod tests {
         assert_eq!(e.anchors, vec!["https://acme.com/about"]);
         assert_eq!(e.form_actions, vec!["/login.php"]);
         assert_eq!(e.password_inputs, 1);
+    }
+
+    #[test]
+    fn class_words_flag_elements() {
+        let cases = [
+            ("site-Logo", F_LOGO),
+            ("navbar-brand x", F_LOGO),
+            ("page-header", F_HEADER),
+            ("Footer copyright", F_FOOTER),
+            ("logo header", F_LOGO | F_HEADER),
+            ("log head foot", 0),
+            ("", 0),
+        ];
+        for (value, want) in cases {
+            assert_eq!(flag_words(value), want, "{value}");
+        }
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //!
 //! An inline SVG logo is fingerprinted by its geometry alone: the element kinds and the
 //! numbers of their shape attributes (`d`, `points`, `cx`, `r`, `x`, `width`, …), each
-//! number parsed and written again at one decimal. Ids, classes, colours, whitespace
+//! number parsed and written again in tenths. Ids, classes, colours, whitespace
 //! and number formatting (`0.50`, `.5`, `5e-1`) do not change it; moving or redrawing
 //! the logo does.
+
+use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
@@ -123,10 +125,10 @@ fn canonical_numbers(value: &str, out: &mut String) -> usize {
                 }
             }
             if let Some(n) = value.get(start..i).and_then(|t| t.parse::<f64>().ok()) {
-                let rounded = (n * 10.0).round() / 10.0;
-                // -0.0 and 0.0 are one number.
-                let rounded = if rounded == 0.0 { 0.0 } else { rounded };
-                out.push_str(&format!(" {rounded}"));
+                // In tenths, as an integer: cheaper to write than a float, and -0.0 and
+                // 0.0 are one number. (`as` saturates: a huge number cannot overflow.)
+                let tenths = (n * 10.0).round() as i64;
+                let _ = write!(out, " {tenths}");
                 count += 1;
             }
             continue;
@@ -142,7 +144,7 @@ pub(crate) fn says_logo(value: &str) -> bool {
 }
 
 /// True when `hay` holds the ASCII `needle`, ignoring case, without allocating.
-pub(crate) fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
     hay.as_bytes()
         .windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
@@ -211,6 +213,6 @@ mod tests {
     fn numbers_are_read_as_svg_writes_them() {
         let mut out = String::new();
         assert_eq!(canonical_numbers("M.5.5-1e1,2E+1", &mut out), 4);
-        assert_eq!(out, "M 0.5 0.5 -10 20");
+        assert_eq!(out, "M 5 5 -100 200");
     }
 }
