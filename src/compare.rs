@@ -142,6 +142,17 @@ pub fn compare(
 ) -> Comparison {
     // What the caller leaves out of the identity is read off the legitimate site.
     let brand = brand.cloned().unwrap_or_default().completed_from(legit);
+    compare_completed(legit, suspect, brand, config)
+}
+
+/// [`compare`] with a brand already completed from the legitimate site (as an index
+/// stores its brands): reading a site's identity is not repeated for every suspect.
+pub(crate) fn compare_completed(
+    legit: &SiteFingerprint,
+    suspect: &SiteFingerprint,
+    brand: Brand,
+    config: &Config,
+) -> Comparison {
     let matcher = Matcher::new(brand);
     let (favicon, favicon_kept) = match (&legit.favicon, &suspect.favicon) {
         (Some(l), Some(s)) => (Some(l.similarity(s)), l.matches(s)),

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::brand::{Brand, file_name};
-use crate::compare::{Comparison, Config, compare};
+use crate::compare::{Comparison, Config, compare_completed};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::words;
 use crate::signals::assets::{clean_host, split_url};
@@ -594,7 +594,7 @@ impl Index {
                 continue;
             };
             let comparison = self.with_site(id, |site| {
-                compare(site, suspect, Some(brand), &self.tables.config.compare)
+                compare_completed(site, suspect, brand.clone(), &self.tables.config.compare)
             })?;
             matches.push(Match {
                 brand_id: id,
