@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::brand::{Brand, Matcher, Presence};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
-use crate::score::{Signals, THRESHOLD};
+use crate::score::{Sides, Signals, THRESHOLD};
 
 /// What kind of copy a suspect is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +37,8 @@ pub struct Comparison {
     pub verdict: Verdict,
     /// Per-signal similarities of the best-matching page pair.
     pub signals: Signals,
+    /// What each side of the score says of that pair.
+    pub sides: Sides,
     /// Checkable facts behind the score, most telling first.
     pub evidence: Vec<Evidence>,
     /// The identity the suspect was judged against (given, or inferred).
@@ -189,6 +191,7 @@ pub(crate) fn compare_completed(
             score: 0.0,
             verdict: Verdict::None,
             signals: Signals::default(),
+            sides: Sides::default(),
             evidence: Vec::new(),
             brand: matcher.brand,
             legit_page: None,
@@ -216,6 +219,7 @@ pub(crate) fn compare_completed(
         score: best.score,
         verdict,
         signals: best.signals,
+        sides: best.signals.sides(),
         evidence,
         brand: matcher.brand,
         legit_page: l.and_then(|p| p.url.clone().or_else(|| p.path.clone())),

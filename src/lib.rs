@@ -71,7 +71,7 @@ pub use fingerprint::{FORMAT_VERSION, Forms, PageFingerprint, SiteFingerprint};
 pub use index::{INDEX_VERSION, Index, IndexBuilder, IndexConfig, IndexStats, Match};
 pub use input::{Page, Site};
 pub use limits::Limits;
-pub use score::{FEATURE_NAMES, MODEL, Model, N_FEATURES, Signals, THRESHOLD};
+pub use score::{FEATURE_NAMES, MODEL, Model, N_FEATURES, Sides, Signals, THRESHOLD};
 pub use signals::favicon::Favicon;
 pub use sketch::Sketch;
 

@@ -131,6 +131,18 @@ impl Signals {
         MODEL.score(&self.features())
     }
 
+    /// What each side of [`MODEL`] says of these signals; both 0 for the brand's own page.
+    pub fn sides(&self) -> Sides {
+        if self.identity.owned > 0.0 {
+            return Sides::default();
+        }
+        let (copy, impersonation) = MODEL.sides(&self.features());
+        Sides {
+            copy,
+            impersonation,
+        }
+    }
+
     /// The model's input vector.
     pub fn features(&self) -> [f64; N_FEATURES] {
         let p = &self.identity;
@@ -171,6 +183,21 @@ impl Signals {
             password * brand_hosts * lead.max(claim),
         ]
     }
+}
+
+/// Each side's probability for one pair; the score is `1 − (1 − copy)(1 − impersonation)`.
+///
+/// ```
+/// use clonehound::Signals;
+/// let sides = Signals::default().sides();
+/// assert!(sides.copy < 0.01 && sides.impersonation < 0.2);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sides {
+    /// The copy side: content shared with the brand's page.
+    pub copy: f64,
+    /// The impersonation side: the brand's identity claimed on a page it does not own.
+    pub impersonation: f64,
 }
 
 /// Pseudo-count of [`shrunk`]: a share measured on this many items counts half.

@@ -143,6 +143,15 @@ fn copies_score_high_with_the_right_verdict() {
             );
             assert_eq!(result.verdict, want, "{name}: {:?}", result.evidence);
             assert!(!result.evidence.is_empty(), "{name} has no evidence");
+            if want == Verdict::Rebrand {
+                // The identity is swapped: the copy side carries a rebrand alone.
+                let sides = result.sides;
+                assert!(
+                    sides.copy >= Config::default().threshold,
+                    "{name}: {sides:?}"
+                );
+                assert!(sides.impersonation < 0.1, "{name}: {sides:?}");
+            }
         }
     }
 }

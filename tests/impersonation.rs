@@ -55,6 +55,21 @@ const KIT: &str = r#"<html><head><title>Sign in - Northwind</title></head><body>
 fn a_kit_sharing_no_content_is_flagged_as_impersonation() {
     let (s, v) = score(KIT, &brand());
     assert_eq!(v, Verdict::Impersonation, "score {s:.3}");
+    // The impersonation side carries it alone; the two sides make the score.
+    let r = compare(
+        &site(LEGIT, "https://www.northwind.com/"),
+        &site(KIT, "http://secure-check.example/"),
+        Some(&brand()),
+        &Config::default(),
+    );
+    let sides = r.sides;
+    assert!(sides.copy < 0.05, "{sides:?}");
+    assert!(
+        sides.impersonation >= Config::default().threshold,
+        "{sides:?}"
+    );
+    let combined = 1.0 - (1.0 - sides.copy) * (1.0 - sides.impersonation);
+    assert!((combined - r.score).abs() < 1e-12, "{sides:?} {}", r.score);
     // The same page on the brand's own domain is the brand's page.
     let own = compare(
         &site(LEGIT, "https://www.northwind.com/"),
@@ -177,8 +192,14 @@ fn aliases_reach_compare_and_the_brands_file() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("\"impersonation\""), "{text}");
+    let record: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    let found = &record["matches"][0];
+    assert_eq!(found["verdict"], "impersonation", "{record}");
+    assert!(
+        found["sides"]["impersonation"].as_f64().unwrap() > 0.5,
+        "{record}"
+    );
 }
 
 /// The brand's logo, drawn inline, its geometry written again by a kit with other ids,

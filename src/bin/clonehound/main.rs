@@ -192,7 +192,8 @@ fn run_compare(
         Format::Json => {
             let report = serde_json::json!({
                 "legit": legit, "suspect": suspect,
-                "score": result.score, "verdict": result.verdict, "signals": result.signals,
+                "score": result.score, "verdict": result.verdict, "sides": result.sides,
+                "signals": result.signals,
                 "evidence": result.evidence, "brand": result.brand,
                 "legit_page": result.legit_page, "suspect_page": result.suspect_page,
                 "pages_matched": result.pages_matched, "suspect_pages": result.suspect_pages,
@@ -282,7 +283,10 @@ fn print_text(r: &Comparison) {
         Verdict::Impersonation => "IMPERSONATION (copy keeping the brand's identity)",
         Verdict::None => "no copy",
     };
-    println!("score    {:.3}", r.score);
+    println!(
+        "score    {:.3} (copy side {:.3}, impersonation side {:.3})",
+        r.score, r.sides.copy, r.sides.impersonation
+    );
     println!("verdict  {verdict}");
     let domains = if r.brand.domains.is_empty() {
         "none known".to_owned()

@@ -285,6 +285,7 @@ struct MatchOut<'a> {
     domains: &'a [String],
     score: f64,
     verdict: Verdict,
+    sides: clonehound::Sides,
     evidence: &'a [clonehound::Evidence],
     legit_page: Option<&'a str>,
     suspect_page: Option<&'a str>,
@@ -420,6 +421,7 @@ impl Scanner<'_> {
                     domains: &c.brand.domains,
                     score: c.score,
                     verdict: c.verdict,
+                    sides: c.sides,
                     evidence: c
                         .evidence
                         .get(..c.evidence.len().min(evidence_shown))
