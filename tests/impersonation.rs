@@ -224,6 +224,8 @@ fn the_brands_inline_logo_is_a_mark_and_an_index_key() {
         &Config::default(),
     );
     assert_eq!(r.signals.identity.mark, 1.0, "{r:?}");
+    // The brand shown only as its mark, beside a credential form, is impersonation.
+    assert_eq!(r.verdict, Verdict::Impersonation, "{r:?}");
     assert!(
         r.evidence
             .iter()
@@ -240,6 +242,7 @@ fn the_brands_inline_logo_is_a_mark_and_an_index_key() {
         &Config::default(),
     );
     assert_eq!(r.signals.identity.mark, 0.0);
+    assert_eq!(r.verdict, Verdict::None, "a password form alone: {r:?}");
 
     // The index finds the brand by its logo alone among brands that share nothing.
     let mut builder = clonehound::IndexBuilder::new(clonehound::IndexConfig::default());
