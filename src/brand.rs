@@ -190,8 +190,9 @@ impl Brand {
         .with_aliases(inferred.aliases)
     }
 
-    /// The normalised phrases that stand for this brand: its name without legal-form
-    /// words, that name written as one word, and its domains' main labels.
+    /// The normalised phrases that stand for this brand: its name and each alias
+    /// without legal-form words, each written as one word too, and its domains' main
+    /// labels.
     pub(crate) fn phrases(&self) -> Vec<String> {
         let mut out = Vec::new();
         for name in std::iter::once(&self.name).chain(&self.aliases) {
