@@ -97,3 +97,69 @@ fn other_versions_are_refused_with_a_clear_error() {
         Err(Error::Format { found, .. }) if found == FORMAT_VERSION + 1
     ));
 }
+
+/// The index file of two corpus brands, written by this code: any machine must write
+/// the same bytes, and this code must read it.
+const INDEX_FIXTURE: &str = "tests/fixtures/index-v4/two-brands.idx";
+/// The same brands written by the code of index format 3 (6db6842), kept to prove an
+/// older index is refused with a clear error.
+const INDEX_FIXTURE_V3: &str = "tests/fixtures/index-v3/two-brands.idx";
+
+fn two_brands() -> clonehound::Index {
+    let limits = Limits::default();
+    let mut builder = clonehound::IndexBuilder::new(clonehound::IndexConfig::default());
+    for (name, domain, site) in [
+        (
+            "Kestrel Software",
+            "kestrelsoftware.io",
+            "corpus/sites/kestrel-software",
+        ),
+        ("Orbitwise", "orbitwise.co.uk", "corpus/sites/orbitwise"),
+    ] {
+        builder.add(
+            clonehound::Brand::new(name, [domain]),
+            SiteFingerprint::from_path(site, &limits).unwrap(),
+        );
+    }
+    builder.build()
+}
+
+/// To regenerate after a deliberate change of the index format (and a new
+/// `INDEX_VERSION`, keeping the old fixture): `CLONEHOUND_BLESS=1 cargo test`.
+#[test]
+fn index_identical_to_the_committed_fixture_and_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-brands.idx");
+    two_brands().save(&path).unwrap();
+    let now = std::fs::read(&path).unwrap();
+    if std::env::var_os("CLONEHOUND_BLESS").is_some() {
+        std::fs::create_dir_all(Path::new(INDEX_FIXTURE).parent().unwrap()).unwrap();
+        std::fs::write(INDEX_FIXTURE, &now).unwrap();
+    }
+    let fixture = std::fs::read(INDEX_FIXTURE).unwrap();
+    assert!(
+        now == fixture,
+        "index bytes changed: bump INDEX_VERSION and keep the old fixture"
+    );
+    let index = clonehound::Index::load(INDEX_FIXTURE).unwrap();
+    let copy = SiteFingerprint::from_path(
+        "corpus/sites/copy-kestrel-software-mirror",
+        &Limits::default(),
+    )
+    .unwrap();
+    let found = index.query(&copy, 1).unwrap();
+    let best = found.first().unwrap();
+    assert_eq!(best.comparison.brand.name, "Kestrel Software");
+    assert_ne!(best.comparison.verdict, clonehound::Verdict::None);
+}
+
+#[test]
+fn an_index_of_another_version_is_refused() {
+    match clonehound::Index::load(INDEX_FIXTURE_V3) {
+        Err(clonehound::Error::Format { found, supported }) => {
+            assert_eq!((found, supported), (3, clonehound::INDEX_VERSION));
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("an index of format 3 was read"),
+    }
+}
