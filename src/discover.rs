@@ -159,15 +159,13 @@ fn percent_decode(s: &str) -> Vec<u8> {
 /// at the site's root. The first that decodes wins; the reasons others failed are kept.
 /// Each distinct icon (file or `data:` bytes) is decoded at most once, however many
 /// links name it, and at most [`Limits::max_icon_candidates`] icons are decoded (of at
-/// most four times as many distinct links).
+/// most four times as many distinct links). `root` is the site's directory already
+/// canonicalised: every icon is resolved and checked against it.
 pub(crate) fn site_favicon(
     root: Option<&Path>,
     pages: &[PageFingerprint],
     limits: &Limits,
 ) -> (Option<Favicon>, Option<String>) {
-    // Canonicalised once: every icon is resolved and checked against it.
-    let real_root = root.and_then(|r| r.canonicalize().ok());
-    let root = real_root.as_deref();
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by_key(|&i| {
         !pages
@@ -260,13 +258,14 @@ const MAX_LOGOS: usize = 4;
 /// ([`crate::signals::marks::Marks::logo_images`]) resolved inside the site directory
 /// as icons are, each distinct file read once, at most [`MAX_LOGOS`], hashed as a
 /// favicon is (SHA-256, MD5, Shodan's hash and, when it decodes, a perceptual hash).
-/// Logos that cannot be read are left out: they are one signal among many.
+/// Logos that cannot be read are left out: they are one signal among many. `root` is
+/// the site's directory already canonicalised, as for [`site_favicon`].
 pub(crate) fn site_logos(
     root: Option<&Path>,
     pages: &[PageFingerprint],
     limits: &Limits,
 ) -> Vec<Favicon> {
-    let Some(root) = root.and_then(|r| r.canonicalize().ok()) else {
+    let Some(root) = root else {
         return Vec::new();
     };
     let mut seen = HashSet::new();
@@ -279,7 +278,7 @@ pub(crate) fn site_logos(
         if out.len() >= MAX_LOGOS {
             break;
         }
-        let Ok(source) = icon_source(src, page.path.as_deref(), Some(&root), limits) else {
+        let Ok(source) = icon_source(src, page.path.as_deref(), Some(root), limits) else {
             continue;
         };
         if !seen.insert(source.key()) {

@@ -177,6 +177,9 @@ impl SiteFingerprint {
         root: Option<&Path>,
         limits: &Limits,
     ) -> SiteFingerprint {
+        // Canonicalised once: every icon and logo is resolved and checked against it.
+        let real_root = root.and_then(|r| r.canonicalize().ok());
+        let root = real_root.as_deref();
         let (favicon, favicon_note) = crate::discover::site_favicon(root, &pages, limits);
         let logos = crate::discover::site_logos(root, &pages, limits);
         SiteFingerprint {

@@ -203,7 +203,7 @@ fn assign_folds(items: &[Item<'_>]) -> BTreeMap<String, usize> {
 
 /// Rows for fitting, each set's copies and distinct pairs weighted to count equally:
 /// every directory and both classes carry the same total weight.
-fn rows(items: &[&Item<'_>], features: fn(&PairScores) -> &[f64]) -> Vec<Row> {
+fn rows(items: &[&Item<'_>]) -> Vec<Row> {
     let mut counts: BTreeMap<(usize, bool), usize> = BTreeMap::new();
     for it in items {
         *counts.entry((it.set, it.pair.pair.is_copy())).or_default() += 1;
@@ -211,7 +211,7 @@ fn rows(items: &[&Item<'_>], features: fn(&PairScores) -> &[f64]) -> Vec<Row> {
     items
         .iter()
         .filter_map(|it| {
-            let x: [f64; N_FEATURES] = features(it.pair).try_into().ok()?;
+            let x: [f64; N_FEATURES] = it.pair.features.as_slice().try_into().ok()?;
             let copy = it.pair.pair.is_copy();
             let n = counts.get(&(it.set, copy)).copied().unwrap_or(1).max(1) as f64;
             Some(Row {
@@ -221,10 +221,6 @@ fn rows(items: &[&Item<'_>], features: fn(&PairScores) -> &[f64]) -> Vec<Row> {
             })
         })
         .collect()
-}
-
-fn given(p: &PairScores) -> &[f64] {
-    &p.features
 }
 
 /// The model as pasted into `src/score.rs` (four decimals), so that the figures and
@@ -253,7 +249,7 @@ pub fn cross_validate(sets: &[FitSet]) -> CrossValidation {
             .iter()
             .filter(|it| it.groups.iter().all(|g| fold_of(g) != k))
             .collect();
-        let model = rounded(fit_logistic(&rows(&train, given), L2, ITERATIONS));
+        let model = rounded(fit_logistic(&rows(&train), L2, ITERATIONS));
         for (o, it) in oof.iter_mut().zip(&items) {
             if fold_of(&it.legit_group) == k {
                 *o = (
@@ -264,7 +260,7 @@ pub fn cross_validate(sets: &[FitSet]) -> CrossValidation {
         }
     }
     let all: Vec<&Item> = items.iter().collect();
-    let model = rounded(fit_logistic(&rows(&all, given), L2, ITERATIONS));
+    let model = rounded(fit_logistic(&rows(&all), L2, ITERATIONS));
     let per_set = |s: usize, pick: fn(&(f64, f64)) -> f64| -> Vec<(f64, &PairSpec)> {
         items
             .iter()
@@ -294,11 +290,11 @@ pub fn cross_validate(sets: &[FitSet]) -> CrossValidation {
         super::tpr_at_fpr(&flat, MAX_FPR).1
     };
     let out_of_fold = |i: usize| oof.get(i).map_or(0.0, |o| o.0);
-    let in_sample = |i: usize| {
-        items
-            .get(i)
-            .map_or(0.0, |it| score_with(&model, &it.pair.features))
-    };
+    let final_scores: Vec<f64> = items
+        .iter()
+        .map(|it| score_with(&model, &it.pair.features))
+        .collect();
+    let in_sample = |i: usize| final_scores.get(i).copied().unwrap_or(0.0);
     let threshold = kinds
         .iter()
         .flat_map(|(set, kind)| {
