@@ -38,7 +38,11 @@ impl Assets {
         let mut link_hosts = BTreeSet::new();
         let mut form_actions = BTreeSet::new();
         let not_own = |h: &str| own_host != Some(h);
-        for r in e.resources.iter().chain(style_urls(&e.style_text).iter()) {
+        for r in e
+            .resources
+            .iter()
+            .chain(super::css::style_urls(&e.style_text).iter())
+        {
             let (host, path) = split_url(r);
             if let Some(h) = host.filter(|h| not_own(h)) {
                 hosts.insert(h);
@@ -199,23 +203,6 @@ fn is_host(host: &str) -> bool {
         !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-')
     });
     tld_ok && rest_ok && n >= 1
-}
-
-static CSS_URL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"url\(\s*['"]?([^'")\s]{1,2048})['"]?\s*\)|@import\s+['"]([^'"]{1,2048})['"]"#)
-        .ok()
-});
-
-fn style_urls(css: &str) -> Vec<String> {
-    let Some(re) = CSS_URL.as_ref() else {
-        return Vec::new();
-    };
-    re.captures_iter(css)
-        .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-        .map(|m| m.as_str().to_owned())
-        .filter(|u| !u.starts_with("data:"))
-        .take(4096)
-        .collect()
 }
 
 /// Splits a URL reference into its host (lower case, `www.` stripped) and its
@@ -393,12 +380,5 @@ mod tests {
             "fbq:123456789012",
         ];
         assert_eq!(ids.into_iter().collect::<Vec<_>>(), want);
-    }
-
-    #[test]
-    fn css_urls() {
-        let urls =
-            style_urls("a{background:url('/img/a.png')} @import \"/css/b.css\"; b{x:url(data:xx)}");
-        assert_eq!(urls, vec!["/img/a.png", "/css/b.css"]);
     }
 }

@@ -5,6 +5,7 @@
 //! `favicon` is per site.
 
 pub mod assets;
+mod css;
 pub mod favicon;
 mod ico;
 pub mod identity;
