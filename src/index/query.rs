@@ -1,0 +1,128 @@
+//! Querying an index: the suspect's keys vote for brands, the best-voted are compared
+//! in full and ranked by score.
+
+use rayon::prelude::*;
+
+use super::keys::{Family, query_keys, suspect_hosts};
+use super::{Index, Match};
+use crate::compare::compare_completed;
+use crate::fingerprint::SiteFingerprint;
+use crate::{Error, Result};
+
+impl Index {
+    fn postings(&self, key: u64) -> &[u32] {
+        let start = self.tables.keys.partition_point(|&k| k < key);
+        let end = start
+            + self
+                .tables
+                .keys
+                .get(start..)
+                .map_or(0, |rest| rest.partition_point(|&k| k == key));
+        self.tables.ids.get(start..end).unwrap_or_default()
+    }
+
+    /// The retrieval stage alone: brands voted for by the suspect's keys, best first,
+    /// with their vote weights, at most [`IndexConfig::candidates`] of them. Brands
+    /// that own one of the suspect's hosts are left out.
+    pub fn candidates(&self, suspect: &SiteFingerprint) -> Vec<(usize, f64)> {
+        let mut votes: Vec<(u32, f64)> = Vec::new();
+        let mut keys = query_keys(suspect);
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let weight = Family::of_key(key).weight();
+            votes.extend(self.postings(key).iter().map(|&id| (id, weight)));
+        }
+        votes.sort_unstable_by_key(|v| v.0);
+        let hosts = suspect_hosts(suspect);
+        let mut totals: Vec<(usize, f64)> = votes
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter_map(|run| {
+                let id = run.first()?.0 as usize;
+                let brand = self.tables.brands.get(id)?;
+                if hosts.iter().any(|h| brand.owns(h)) {
+                    return None;
+                }
+                Some((id, run.iter().map(|v| v.1).sum()))
+            })
+            .collect();
+        totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        totals.truncate(self.tables.config.candidates);
+        totals
+    }
+
+    /// The `top` brands `suspect` most resembles, best first, each with a full
+    /// comparison and its evidence. Only candidates from [`Index::candidates`] are
+    /// compared. Ties keep brand order, so results never depend on thread count.
+    ///
+    /// `top` must be at least 1, and the index's settings must pass
+    /// [`IndexConfig::check`]: a query that could only come back empty is an error, not
+    /// a clean result.
+    pub fn query(&self, suspect: &SiteFingerprint, top: usize) -> Result<Vec<Match>> {
+        self.tables.config.check()?;
+        if top == 0 {
+            return Err(Error::Invalid(
+                "a query must report at least one brand (top = 0)".into(),
+            ));
+        }
+        let ids: Vec<usize> = self.candidates(suspect).into_iter().map(|c| c.0).collect();
+        self.rank(suspect, &ids, top)
+    }
+
+    /// Compares `suspect` with every brand: the reference the index is measured
+    /// against, and the cost it saves. Brands that own one of the suspect's hosts are
+    /// left out, as in [`Index::query`].
+    pub fn brute_force(&self, suspect: &SiteFingerprint, top: usize) -> Result<Vec<Match>> {
+        let hosts = suspect_hosts(suspect);
+        let ids: Vec<usize> = (0..self.tables.brands.len())
+            .filter(|&id| {
+                self.tables
+                    .brands
+                    .get(id)
+                    .is_some_and(|b| !hosts.iter().any(|h| b.owns(h)))
+            })
+            .collect();
+        self.rank(suspect, &ids, top)
+    }
+
+    pub(crate) fn rank(
+        &self,
+        suspect: &SiteFingerprint,
+        ids: &[usize],
+        top: usize,
+    ) -> Result<Vec<Match>> {
+        let mut matches = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let Some(brand) = self.tables.brands.get(id) else {
+                continue;
+            };
+            let comparison = self.with_site(id, |site| {
+                compare_completed(site, suspect, brand.clone(), &self.tables.config.compare)
+            })?;
+            matches.push(Match {
+                brand_id: id,
+                comparison,
+            });
+        }
+        matches.sort_by(|a, b| {
+            b.comparison
+                .score
+                .total_cmp(&a.comparison.score)
+                .then(a.brand_id.cmp(&b.brand_id))
+        });
+        matches.truncate(top);
+        Ok(matches)
+    }
+
+    /// Queries many suspects in parallel; results keep input order.
+    ///
+    /// ```
+    /// # use clonehound::{Brand, IndexBuilder, SiteFingerprint};
+    /// let index = IndexBuilder::default().build();
+    /// let results = index.scan(&[SiteFingerprint::default()], 3);
+    /// assert!(results[0].as_ref().is_ok_and(|m| m.is_empty()));
+    /// ```
+    pub fn scan(&self, suspects: &[SiteFingerprint], top: usize) -> Vec<Result<Vec<Match>>> {
+        suspects.par_iter().map(|s| self.query(s, top)).collect()
+    }
+}
