@@ -161,6 +161,19 @@ impl SiteFingerprint {
         }
     }
 
+    /// A one-page site: `page` fingerprinted (no favicon: a lone page has no site
+    /// directory to find one in).
+    ///
+    /// ```
+    /// use clonehound::{Limits, Page, SiteFingerprint};
+    /// let page = Page::from_html("<title>Acme</title>", Some("https://acme.com/"));
+    /// let site = SiteFingerprint::from_page(&page, &Limits::default());
+    /// assert_eq!(site.pages.len(), 1);
+    /// ```
+    pub fn from_page(page: &Page, limits: &Limits) -> SiteFingerprint {
+        SiteFingerprint::from_pages(vec![PageFingerprint::new(page, limits)])
+    }
+
     /// Fingerprints every page of a [`Site`], in parallel, keeping page order, and
     /// finds its favicon (declared icon links, then `/favicon.ico`).
     pub fn from_site(site: &Site, limits: &Limits) -> SiteFingerprint {

@@ -354,7 +354,7 @@ impl Walk<'_> {
     }
 }
 
-fn is_html_name(path: &Path) -> bool {
+pub(crate) fn is_html_name(path: &Path) -> bool {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     matches!(
         ext.to_ascii_lowercase().as_str(),

@@ -58,6 +58,7 @@ mod limits;
 mod normalize;
 mod parse;
 mod precap;
+pub mod scan;
 mod score;
 pub mod signals;
 mod sketch;

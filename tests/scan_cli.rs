@@ -1064,3 +1064,48 @@ fn a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+/// A crawl's output (a directory of site directories, no page of its own) is scanned one
+/// suspect per site, in name order; the `--format json` document carries the report
+/// format's version.
+#[test]
+fn a_crawl_directory_is_one_suspect_per_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build_index(dir.path());
+    let crawl = dir.path().join("crawl");
+    for (host, from) in [
+        ("b-unrelated.example", "northfield-analytics"),
+        ("a-bluestone.example", "copy-bluestone-partners-phishing"),
+    ] {
+        std::fs::create_dir_all(crawl.join(host)).unwrap();
+        for page in std::fs::read_dir(corpus(from)).unwrap() {
+            let page = page.unwrap().path();
+            if page.extension().is_some_and(|e| e == "html") {
+                std::fs::copy(&page, crawl.join(host).join(page.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let out = bin()
+        .args(["scan", "-q", "--format", "json", "--index"])
+        .arg(&index)
+        .arg(&crawl)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = doc["results"].as_array().unwrap();
+    let suspects: Vec<&str> = results
+        .iter()
+        .map(|r| r["suspect"].as_str().unwrap())
+        .collect();
+    assert_eq!(suspects.len(), 2, "{doc}");
+    assert!(
+        suspects[0].ends_with("a-bluestone.example")
+            && suspects[1].ends_with("b-unrelated.example")
+    );
+    assert_eq!(first_brand(&results[0]), Some("Bluestone Partners"));
+    assert_eq!(first_brand(&results[1]), None);
+    assert_eq!(doc["summary"]["suspects"], 2);
+    assert_eq!(doc["report_version"], clonehound::scan::REPORT_VERSION);
+}

@@ -2,11 +2,14 @@
 //! arguments, calls it and prints. Exit codes follow virus scanners (clamscan):
 //! 0 no copy found, 1 a copy found, 2 an error.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use clonehound::{Brand, Comparison, Config, SiteFingerprint, Verdict, compare};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Standard output written line by line. When its reader has gone (`clonehound … |
 /// head`), the command ends quietly with status 141, as a Unix tool killed by SIGPIPE
@@ -35,6 +38,8 @@ macro_rules! eprintln {
 }
 
 mod eval_cmd;
+mod fingerprint_cmd;
+mod index_cmd;
 mod scan_cmd;
 mod shown;
 
@@ -121,13 +126,13 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
     /// Build or inspect a brand index.
     #[command(subcommand)]
-    Index(scan_cmd::IndexCommand),
+    Index(index_cmd::IndexCommand),
     /// Scan suspects against a brand index. Exit code 0: no copy found; 1: at least one
     /// copy found; 2: an error (a bad input is reported and the scan goes on).
     Scan(scan_cmd::ScanArgs),
     /// Write page fingerprints as JSON Lines, with SHA-256, TLSH, ssdeep and favicon
     /// hashes for pivoting in other tools.
-    Fingerprint(scan_cmd::FingerprintArgs),
+    Fingerprint(fingerprint_cmd::FingerprintArgs),
     /// Print a favicon's hashes (an icon file, an HTML page or a site directory), for
     /// pivoting with Shodan's http.favicon.hash or Censys's MD5/SHA-256.
     Favicon {
@@ -158,9 +163,9 @@ fn main() -> ExitCode {
             format,
         ),
         Command::Eval(args) => eval_cmd::run(&args),
-        Command::Index(cmd) => scan_cmd::run_index(&cmd, cli.quiet),
+        Command::Index(cmd) => index_cmd::run_index(&cmd, cli.quiet),
         Command::Scan(args) => scan_cmd::run_scan(&args, cli.quiet),
-        Command::Fingerprint(args) => scan_cmd::run_fingerprint(&args),
+        Command::Fingerprint(args) => fingerprint_cmd::run_fingerprint(&args),
         Command::Favicon { path, format } => run_favicon(&path, format),
     };
     match result {
@@ -329,4 +334,29 @@ fn print_text(r: &Comparison) {
     for e in &r.evidence {
         println!("  - [{}] {}", shown(&e.signal), shown(&e.detail));
     }
+}
+
+/// A progress bar on standard error, hidden when quiet or not on a terminal.
+pub(crate) fn progress_bar(quiet: bool, len: Option<u64>, unit: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+    };
+    let template = format!("{{spinner}} {{pos}} {unit} ({{per_sec}}) {{elapsed}} {{msg}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// A failed write to standard output: a broken pipe ends the process quietly.
+pub(crate) fn written(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        crate::output_failed(e);
+    }
+    format!("writing output: {e}")
 }

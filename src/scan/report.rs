@@ -1,0 +1,142 @@
+//! What a scan reports: the JSON Lines wire format, one [`SuspectReport`] a line.
+//!
+//! These types are the format, kept apart from the library's working types
+//! ([`crate::Comparison`], [`crate::Match`]) so that those can change without
+//! breaking readers. A field is added only with a new [`REPORT_VERSION`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::{Evidence, Verdict};
+use crate::index::Match;
+use crate::score::Sides;
+
+/// Version of the report format ([`SuspectReport`], [`MatchReport`], [`Summary`]); the
+/// `--format json` summary carries it as `report_version`.
+pub const REPORT_VERSION: u32 = 1;
+
+/// One suspect: the brands it resembles, or why it could not be read.
+///
+/// In JSON, `pages` and `matches` are present when the suspect was read, `error` when
+/// it was not.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuspectReport {
+    /// The suspect's name: its path, its URL, `FILE#HOST` for a WARC host,
+    /// `FILE:LINE` for a JSON Lines record without a URL.
+    pub suspect: String,
+    /// Pages fingerprinted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<usize>,
+    /// The brands reported, best first: those it copies, or with
+    /// [`crate::scan::ScanConfig::all`] the best brands whatever their verdict. Empty
+    /// for a clean suspect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<Vec<MatchReport>>,
+    /// Why the suspect could not be read (a bad file, a page over the size limit, a
+    /// broken record). One bad suspect never stops a scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One brand a suspect resembles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatchReport {
+    /// The brand's name, as the brands file gives it.
+    pub brand: String,
+    /// The domains it owns.
+    pub domains: Vec<String>,
+    /// The impersonation score in [0, 1].
+    pub score: f64,
+    /// `rebrand`, `impersonation` or `none`.
+    pub verdict: Verdict,
+    /// The copy and impersonation sides the score combines.
+    pub sides: Sides,
+    /// The most telling evidence first (all of it with
+    /// [`crate::scan::ScanConfig::evidence`] unbounded).
+    pub evidence: Vec<Evidence>,
+    /// The brand's page the suspect is closest to.
+    pub legit_page: Option<String>,
+    /// The suspect's page closest to it.
+    pub suspect_page: Option<String>,
+}
+
+/// Counts over a whole scan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Suspects reported (read or not).
+    pub suspects: usize,
+    /// Pages fingerprinted.
+    pub pages: usize,
+    /// Suspects whose best brand's verdict is a copy.
+    pub copies: usize,
+    /// Suspects that could not be read.
+    pub errors: usize,
+    /// Peak resident memory of the process, in bytes, where the system tells it (the
+    /// command line fills it in; the library leaves it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_memory_bytes: Option<u64>,
+}
+
+impl Summary {
+    /// Counts one more report.
+    pub fn add(&mut self, report: &SuspectReport) {
+        self.suspects += 1;
+        self.pages += report.pages.unwrap_or(0);
+        self.copies += usize::from(report.is_copy());
+        self.errors += usize::from(report.error.is_some());
+    }
+}
+
+impl SuspectReport {
+    /// A suspect that could not be read.
+    pub(super) fn failed(suspect: String, error: String) -> SuspectReport {
+        SuspectReport {
+            suspect,
+            pages: None,
+            matches: None,
+            error: Some(error),
+        }
+    }
+
+    /// A suspect read and queried: its matches as `all` and `evidence` ask.
+    pub(super) fn found(
+        suspect: String,
+        pages: usize,
+        matches: Vec<Match>,
+        all: bool,
+        evidence: usize,
+    ) -> SuspectReport {
+        let shown = matches
+            .into_iter()
+            .filter(|m| all || m.comparison.verdict != Verdict::None)
+            .map(|m| {
+                let c = m.comparison;
+                let mut evidence_shown = c.evidence;
+                evidence_shown.truncate(evidence);
+                MatchReport {
+                    brand: c.brand.name,
+                    domains: c.brand.domains,
+                    score: c.score,
+                    verdict: c.verdict,
+                    sides: c.sides,
+                    evidence: evidence_shown,
+                    legit_page: c.legit_page,
+                    suspect_page: c.suspect_page,
+                }
+            })
+            .collect();
+        SuspectReport {
+            suspect,
+            pages: Some(pages),
+            matches: Some(shown),
+            error: None,
+        }
+    }
+
+    /// True when the suspect's best brand is a copy.
+    pub fn is_copy(&self) -> bool {
+        self.matches
+            .as_ref()
+            .and_then(|m| m.first())
+            .is_some_and(|m| m.verdict != Verdict::None)
+    }
+}
