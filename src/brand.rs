@@ -1,5 +1,6 @@
 //! The protected brand's identity, and where a suspect page shows it.
 
+use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
@@ -119,10 +120,26 @@ impl Brand {
 
     /// True when `host` is one of the brand's domains or a subdomain of one.
     pub fn owns(&self, host: &str) -> bool {
-        let host = clean_host(host);
-        self.domains
-            .iter()
-            .any(|d| !d.is_empty() && (host == *d || host.ends_with(&format!(".{d}"))))
+        // Hosts in fingerprints are clean already: cleaned again only when they are not
+        // (this runs for every host of every page against every candidate brand).
+        let clean = host
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+            && !host.ends_with('.')
+            && !host.starts_with("www.");
+        let cleaned;
+        let host = if clean {
+            host
+        } else {
+            cleaned = clean_host(host);
+            cleaned.as_str()
+        };
+        self.domains.iter().any(|d| {
+            !d.is_empty()
+                && host
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+        })
     }
 
     /// Where `page` shows this brand. To check many pages, [`crate::compare`] prepares
@@ -333,7 +350,7 @@ fn title_case(phrase: &str) -> String {
 
 /// True when normalised `text` holds `phrase` as whole words.
 pub(crate) fn contains_phrase(text: &str, phrase: &str) -> bool {
-    occurrences(text, phrase).next().is_some()
+    occurrences(text, &Finder::new(phrase)).next().is_some()
 }
 
 /// Words that, just before a name, make it a credit and not a claim: a page "powered
@@ -351,25 +368,28 @@ const CREDITS: &[&str] = &[
 
 /// True when normalised `text` holds `phrase` as whole words at least once where it
 /// is not a credit ([`CREDITS`]).
-fn contains_claim(text: &str, phrase: &str) -> bool {
+fn contains_claim(text: &str, phrase: &Finder) -> bool {
     occurrences(text, phrase).any(|start| {
         let before = text.get(..start).unwrap_or("").trim_end();
         !CREDITS.iter().any(|c| {
-            before.ends_with(c) && before.len() == c.len() || before.ends_with(&format!(" {c}"))
+            before.ends_with(c)
+                && (before.len() == c.len()
+                    || before.as_bytes().get(before.len() - c.len() - 1) == Some(&b' '))
         })
     })
 }
 
 /// Byte offsets where `phrase` starts as whole words in normalised `text`.
-fn occurrences<'a>(text: &'a str, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
+fn occurrences<'a>(text: &'a str, phrase: &'a Finder) -> impl Iterator<Item = usize> + 'a {
     let mut from = 0;
+    let len = phrase.needle().len();
     std::iter::from_fn(move || {
-        if phrase.is_empty() {
+        if len == 0 {
             return None;
         }
-        while let Some(pos) = text.get(from..).and_then(|t| t.find(phrase)) {
+        while let Some(pos) = text.as_bytes().get(from..).and_then(|t| phrase.find(t)) {
             let start = from + pos;
-            let end = start + phrase.len();
+            let end = start + len;
             let before = start == 0 || text.as_bytes().get(start - 1) == Some(&b' ');
             let after = end == text.len() || text.as_bytes().get(end) == Some(&b' ');
             from = start + 1;
@@ -397,7 +417,8 @@ fn looks_like_name(text: &str) -> bool {
 /// A brand prepared for matching: its phrases computed once for many pages.
 pub(crate) struct Matcher {
     pub brand: Brand,
-    phrases: Vec<String>,
+    /// The brand's phrases, each searched for with a finder built once.
+    phrases: Vec<Finder<'static>>,
     compact: Vec<String>,
 }
 
@@ -405,6 +426,10 @@ impl Matcher {
     pub(crate) fn new(brand: Brand) -> Matcher {
         let phrases = brand.phrases();
         let compact = phrases.iter().map(|p| p.replace(' ', "")).collect();
+        let phrases = phrases
+            .iter()
+            .map(|p| Finder::new(p.as_bytes()).into_owned())
+            .collect();
         Matcher {
             brand,
             phrases,
@@ -414,7 +439,9 @@ impl Matcher {
 
     /// True when normalised `text` names the brand.
     fn names(&self, text: &str) -> bool {
-        self.phrases.iter().any(|p| contains_phrase(text, p))
+        self.phrases
+            .iter()
+            .any(|p| occurrences(text, p).next().is_some())
     }
 
     /// True when normalised `text` names the brand other than as a credit
