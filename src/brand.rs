@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::{normalize, words};
-use crate::signals::assets::clean_host;
+use crate::urls::clean_host;
 
 /// A protected brand as its owner names it: a name and the domains it owns.
 ///
@@ -567,7 +567,7 @@ impl Presence {
             owned: page
                 .url
                 .as_deref()
-                .and_then(|u| crate::signals::assets::split_url(u).0)
+                .and_then(|u| crate::urls::split_url(u).0)
                 .is_some_and(|h| brand.owns(&h)) as u8 as f64,
         }
     }

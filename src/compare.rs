@@ -4,6 +4,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::brand::{Brand, Matcher, Presence};
+use crate::evidence::Evidence;
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::score::{Sides, Signals, THRESHOLD};
 
@@ -17,15 +18,6 @@ pub enum Verdict {
     Impersonation,
     /// Not a copy (or the brand's own page).
     None,
-}
-
-/// One fact a person can check.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// The signal it comes from (`text`, `assets`, `identity`, …).
-    pub signal: String,
-    /// What was found, in words.
-    pub detail: String,
 }
 
 /// The outcome of comparing a suspect with a legitimate site.

@@ -1,11 +1,21 @@
 //! Turning a pair's signals into facts a person can check.
 
+use serde::{Deserialize, Serialize};
+
 use crate::brand::Matcher;
-use crate::compare::Evidence;
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::normalize;
 use crate::score::Signals;
 use crate::signals::favicon::HASH_BITS;
+
+/// One fact a person can check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The signal it comes from (`text`, `assets`, `identity`, …).
+    pub signal: String,
+    /// What was found, in words.
+    pub detail: String,
+}
 
 fn push(out: &mut Vec<Evidence>, signal: &str, detail: String) {
     out.push(Evidence {

@@ -6,12 +6,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::parse::extract;
-use crate::signals::assets::{Assets, split_url};
+use crate::signals::assets::Assets;
 use crate::signals::favicon::Favicon;
+use crate::signals::favicon::discover::{self, PageLinks};
 use crate::signals::identity::Identity;
 use crate::signals::marks::Marks;
 use crate::signals::text::Text;
 use crate::sketch::Sketch;
+use crate::urls::split_url;
 use crate::{Error, Limits, Page, Result, Site};
 
 /// Version of the serialised fingerprint format. Fingerprints of another version are
@@ -193,8 +195,17 @@ impl SiteFingerprint {
         // Canonicalised once: every icon and logo is resolved and checked against it.
         let real_root = root.and_then(|r| r.canonicalize().ok());
         let root = real_root.as_deref();
-        let (favicon, favicon_note) = crate::discover::site_favicon(root, &pages, limits);
-        let logos = crate::discover::site_logos(root, &pages, limits);
+        let links: Vec<PageLinks> = pages
+            .iter()
+            .map(|p| PageLinks {
+                path: p.path.as_deref(),
+                url: p.url.as_deref(),
+                icons: &p.icons,
+                logo_images: &p.marks.logo_images,
+            })
+            .collect();
+        let (favicon, favicon_note) = discover::site_favicon(root, &links, limits);
+        let logos = discover::site_logos(root, &links, limits);
         SiteFingerprint {
             favicon,
             favicon_note,

@@ -45,7 +45,6 @@
 
 mod brand;
 mod compare;
-mod discover;
 mod error;
 #[cfg(feature = "eval")]
 pub mod eval;
@@ -63,11 +62,13 @@ mod score;
 pub mod signals;
 mod sketch;
 mod sniff;
+mod urls;
 mod visible;
 
 pub use brand::{Brand, Presence};
-pub use compare::{Comparison, Config, Evidence, Verdict, compare, compare_many};
+pub use compare::{Comparison, Config, Verdict, compare, compare_many};
 pub use error::{Error, Result};
+pub use evidence::Evidence;
 pub use fingerprint::{FORMAT_VERSION, Forms, PageFingerprint, SiteFingerprint};
 pub use index::{INDEX_VERSION, Index, IndexBuilder, IndexConfig, IndexStats, Match};
 pub use input::{Page, Site};

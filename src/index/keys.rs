@@ -5,8 +5,8 @@
 use crate::brand::{Brand, file_name};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::words;
-use crate::signals::assets::{clean_host, split_url};
 use crate::sketch::hash64;
+use crate::urls::{clean_host, split_url};
 
 /// Key families, each with its own hash domain and vote weight.
 #[derive(Clone, Copy)]

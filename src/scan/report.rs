@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{Evidence, Verdict};
+use crate::compare::Verdict;
+use crate::evidence::Evidence;
 use crate::index::Match;
 use crate::score::Sides;
 

@@ -11,7 +11,7 @@ use super::ScanConfig;
 use crate::feed::{JsonLinesReader, open_json_lines, open_warc};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::input::{Page, is_html_name};
-use crate::signals::assets::host_of;
+use crate::urls::host_of;
 
 /// Most pages read from a WARC file before they are fingerprinted together.
 const WARC_BATCH: usize = 512;

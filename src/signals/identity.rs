@@ -11,10 +11,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::assets::{clean_host, split_url};
-use super::text::truncate;
-use crate::normalize::normalize;
+use crate::normalize::{normalize, truncate};
 use crate::parse::Extract;
+use crate::urls::{clean_host, split_url};
 
 const ZONE_BYTES: usize = 1024;
 

@@ -7,7 +7,6 @@
 pub mod assets;
 mod css;
 pub mod favicon;
-mod ico;
 pub mod identity;
 pub mod marks;
 pub mod structure;

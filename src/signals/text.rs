@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::{for_each_word, normalize, words};
+use crate::normalize::{for_each_word, normalize, truncate, words};
 use crate::sketch::{Sketch, SketchBuilder, hash64};
 
 /// Bytes of normalised text kept from the top of the page, where names and logos sit.
@@ -73,15 +73,6 @@ fn hash_words(words: &[u64; 3]) -> u64 {
     hash64(3, &bytes)
 }
 
-/// Cuts `s` to at most `max` bytes on a character boundary.
-pub(crate) fn truncate(s: &str, max: usize) -> String {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.get(..end).unwrap_or_default().to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,11 +98,5 @@ mod tests {
         assert_eq!(a.title_similarity(&same), 1.0);
         assert_eq!(a.shingles.jaccard(&other.shingles), 0.0);
         assert!(a.words.jaccard(&other.words) < 0.1);
-    }
-
-    #[test]
-    fn truncate_respects_char_boundaries() {
-        assert_eq!(truncate("héllo", 2), "h");
-        assert_eq!(truncate("abc", 10), "abc");
     }
 }

@@ -5,6 +5,9 @@
 //! the exact hashes (SHA-256 and MD5 as Censys stores them, and Shodan's MurmurHash3 of the
 //! base64 text) are for pivoting in other tools.
 
+pub(crate) mod discover;
+mod ico;
+
 use std::io::Cursor;
 
 use base64::Engine;
@@ -14,7 +17,6 @@ use md5::Md5;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::ico;
 use crate::{Error, Limits, Result};
 
 /// Side of the square an SVG icon is rendered at before hashing.
@@ -176,7 +178,7 @@ impl Favicon {
 
 fn shorten(source: &str) -> String {
     if source.len() > 96 {
-        format!("{}…", crate::signals::text::truncate(source, 64))
+        format!("{}…", crate::normalize::truncate(source, 64))
     } else {
         source.to_owned()
     }

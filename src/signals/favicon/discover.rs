@@ -5,10 +5,22 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 
-use crate::fingerprint::PageFingerprint;
+use super::Favicon;
 use crate::input::read_bounded;
-use crate::signals::favicon::Favicon;
 use crate::{Error, Limits, Result};
+
+/// What discovery reads of a page: where it is, and the icons and logo images it
+/// links (the fingerprint hands these over, so discovery needs no fingerprint type).
+pub(crate) struct PageLinks<'a> {
+    /// The page's path inside the site directory.
+    pub path: Option<&'a str>,
+    /// The URL it was found at.
+    pub url: Option<&'a str>,
+    /// Its icon links: `(rel, href)`.
+    pub icons: &'a [(String, String)],
+    /// Its logo images' `src`.
+    pub logo_images: &'a [String],
+}
 
 /// Preference among icon `rel`s: the page's own icon before touch and mask icons.
 fn rank(rel: &str) -> u8 {
@@ -163,14 +175,14 @@ fn percent_decode(s: &str) -> Vec<u8> {
 /// canonicalised: every icon is resolved and checked against it.
 pub(crate) fn site_favicon(
     root: Option<&Path>,
-    pages: &[PageFingerprint],
+    pages: &[PageLinks<'_>],
     limits: &Limits,
 ) -> (Option<Favicon>, Option<String>) {
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by_key(|&i| {
         !pages
             .get(i)
-            .and_then(|p| p.path.as_deref())
+            .and_then(|p| p.path)
             .is_some_and(|u| u.starts_with("index."))
     });
     let mut candidates: Vec<(Result<IconSource>, String, String)> = Vec::new();
@@ -183,7 +195,7 @@ pub(crate) fn site_favicon(
         let mut icons: Vec<&(String, String)> = page.icons.iter().collect();
         icons.sort_by_key(|(rel, _)| rank(rel));
         for (rel, href) in icons {
-            let dir = page.path.as_deref().and_then(|p| Path::new(p).parent());
+            let dir = page.path.and_then(|p| Path::new(p).parent());
             if seen_links.len() >= max_links {
                 links_cut = true;
                 continue;
@@ -191,9 +203,9 @@ pub(crate) fn site_favicon(
             if !seen_links.insert((href.as_str(), dir)) {
                 continue;
             }
-            let name = page.path.as_deref().or(page.url.as_deref());
+            let name = page.path.or(page.url);
             let reason = format!("<link rel=\"{rel}\"> on {}", name.unwrap_or("the page"));
-            let source = icon_source(href, page.path.as_deref(), root, limits);
+            let source = icon_source(href, page.path, root, limits);
             candidates.push((source, href.clone(), reason));
         }
     }
@@ -262,7 +274,7 @@ const MAX_LOGOS: usize = 4;
 /// the site's directory already canonicalised, as for [`site_favicon`].
 pub(crate) fn site_logos(
     root: Option<&Path>,
-    pages: &[PageFingerprint],
+    pages: &[PageLinks<'_>],
     limits: &Limits,
 ) -> Vec<Favicon> {
     let Some(root) = root else {
@@ -272,22 +284,19 @@ pub(crate) fn site_logos(
     let mut out = Vec::new();
     let links = pages
         .iter()
-        .flat_map(|p| p.marks.logo_images.iter().map(move |src| (p, src)))
+        .flat_map(|p| p.logo_images.iter().map(move |src| (p, src)))
         .take(MAX_LOGOS * 4);
     for (page, src) in links {
         if out.len() >= MAX_LOGOS {
             break;
         }
-        let Ok(source) = icon_source(src, page.path.as_deref(), Some(root), limits) else {
+        let Ok(source) = icon_source(src, page.path, Some(root), limits) else {
             continue;
         };
         if !seen.insert(source.key()) {
             continue;
         }
-        let reason = format!(
-            "logo image on {}",
-            page.path.as_deref().unwrap_or("the page")
-        );
+        let reason = format!("logo image on {}", page.path.unwrap_or("the page"));
         if let Ok(logo) = source
             .bytes(limits)
             .and_then(|b| Favicon::from_bytes(&b, src, &reason, limits))
