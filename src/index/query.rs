@@ -22,7 +22,7 @@ impl Index {
     }
 
     /// The retrieval stage alone: brands voted for by the suspect's keys, best first,
-    /// with their vote weights, at most [`IndexConfig::candidates`] of them. Brands
+    /// with their vote weights, at most [`IndexConfig::candidates`](super::IndexConfig::candidates) of them. Brands
     /// that own one of the suspect's hosts are left out.
     pub fn candidates(&self, suspect: &SiteFingerprint) -> Vec<(usize, f64)> {
         let mut votes: Vec<(u32, f64)> = Vec::new();
@@ -56,7 +56,7 @@ impl Index {
     /// compared. Ties keep brand order, so results never depend on thread count.
     ///
     /// `top` must be at least 1, and the index's settings must pass
-    /// [`IndexConfig::check`]: a query that could only come back empty is an error, not
+    /// [`IndexConfig::check`](super::IndexConfig::check): a query that could only come back empty is an error, not
     /// a clean result.
     pub fn query(&self, suspect: &SiteFingerprint, top: usize) -> Result<Vec<Match>> {
         self.tables.config.check()?;
