@@ -48,6 +48,17 @@ pub fn open_warc(path: &Path, limits: &Limits) -> Result<WarcReader<Box<dyn BufR
     Ok(WarcReader::new(inner, limits.clone()))
 }
 
+/// JSON Lines suspects on standard input (`-` on the command line), read through a
+/// 256 KiB buffer.
+///
+/// ```
+/// let _reader = clonehound::feed::stdin_json_lines(&clonehound::Limits::default());
+/// ```
+pub fn stdin_json_lines(limits: &Limits) -> JsonLinesReader<Box<dyn BufRead + Send>> {
+    let stdin = BufReader::with_capacity(256 << 10, std::io::stdin());
+    JsonLinesReader::new(Box::new(stdin), limits.clone())
+}
+
 /// Opens a JSON Lines file of suspects (see [`JsonLinesReader`]). Like every file the
 /// crate opens, it must be a regular file: a device or FIFO is refused with
 /// [`Error::NotRead`] (read such a stream through [`JsonLinesReader::new`] on purpose).

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::ScanConfig;
-use crate::feed::{JsonLinesReader, open_json_lines, open_warc};
+use crate::feed::{JsonLinesReader, open_json_lines, open_warc, stdin_json_lines};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::input::{Page, is_html_name};
 use crate::urls::host_of;
@@ -153,11 +153,7 @@ impl Source {
         };
         let name = path.display().to_string();
         match InputKind::of(&path) {
-            InputKind::Stdin => {
-                let stdin = std::io::BufReader::with_capacity(256 << 10, std::io::stdin());
-                let stdin: Box<dyn BufRead + Send> = Box::new(stdin);
-                json_lines(name, JsonLinesReader::new(stdin, config.limits.clone()))
-            }
+            InputKind::Stdin => json_lines(name, stdin_json_lines(&config.limits)),
             InputKind::JsonLines => match open_json_lines(&path, &config.limits) {
                 Ok(lines) => json_lines(name, lines),
                 Err(e) => one(Suspect::failed(name, e)),

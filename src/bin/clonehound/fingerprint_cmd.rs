@@ -1,12 +1,12 @@
 //! `clonehound fingerprint`: page fingerprints as JSON Lines, with the pivots other
 //! tools use.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use clonehound::feed::{JsonLinesReader, open_json_lines, open_warc};
+use clonehound::feed::{open_json_lines, open_warc, stdin_json_lines};
 use clonehound::scan::{InputKind, crawl_sites};
 use clonehound::{Error, Limits, Page, PageFingerprint, Site, SiteFingerprint};
 use serde::Serialize;
@@ -71,11 +71,7 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
     for input in &args.inputs {
         let name = input.display().to_string();
         let pages: Box<dyn Iterator<Item = Result<Page, Error>>> = match InputKind::of(input) {
-            InputKind::Stdin => {
-                let stdin = std::io::BufReader::with_capacity(256 << 10, std::io::stdin());
-                let stdin: Box<dyn BufRead + Send> = Box::new(stdin);
-                Box::new(JsonLinesReader::new(stdin, limits.clone()))
-            }
+            InputKind::Stdin => Box::new(stdin_json_lines(&limits)),
             InputKind::JsonLines => match open_json_lines(input, &limits) {
                 Ok(r) => Box::new(r),
                 Err(e) => {
