@@ -10,7 +10,8 @@
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 
 use clonehound::{
-    Brand, Config, Limits, Page, PageFingerprint, Signals, SiteFingerprint, Verdict, compare,
+    Brand, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict, compare,
+    compare::PairSignals,
 };
 
 /// A real-world-shaped page of about `target` bytes: a head full of metadata, scripts
@@ -118,7 +119,7 @@ fn benches(c: &mut Criterion) {
     let presence = brand.presence(s);
     group.bench_function("page_pair_signals_and_score", |b| {
         b.iter(|| {
-            let signals = Signals::between(black_box(l), black_box(s), presence);
+            let signals = PairSignals::between(black_box(l), black_box(s), presence);
             let score = signals.score();
             assert!(score > 0.5 && signals.text > 0.5);
             score

@@ -16,7 +16,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use clonehound::eval::population;
-use clonehound::{Index, IndexConfig, Limits, Page, PageFingerprint};
+use clonehound::{Index, Limits, Page, PageFingerprint, index::IndexConfig};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
 

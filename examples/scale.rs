@@ -14,7 +14,8 @@
 use std::time::Instant;
 
 use clonehound::eval::population;
-use clonehound::{Index, IndexConfig, Limits, Page, PageFingerprint, SiteFingerprint, Verdict};
+use clonehound::index::IndexConfig;
+use clonehound::{Index, Limits, Page, PageFingerprint, SiteFingerprint, Verdict};
 use rayon::prelude::*;
 
 fn arg(i: usize, default: usize) -> usize {

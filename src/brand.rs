@@ -142,7 +142,7 @@ impl Brand {
         })
     }
 
-    /// Where `page` shows this brand. To check many pages, [`crate::compare`] prepares
+    /// Where `page` shows this brand. To check many pages, [`crate::compare()`] prepares
     /// the brand once; this is the one-page convenience.
     ///
     /// ```
@@ -512,7 +512,7 @@ pub struct Presence {
     /// its copyright lines when it does not claim the brand in its title or headings.
     pub other_name: f64,
     /// The suspect shows one of the brand's marks: the legitimate site's favicon
-    /// (perceptual match) or its logo. Set by [`crate::compare`], which sees both
+    /// (perceptual match) or its logo. Set by [`crate::compare()`], which sees both
     /// sites; 0 from [`Brand::presence`].
     #[serde(default)]
     pub mark: f64,

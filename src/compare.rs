@@ -3,10 +3,21 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::brand::{Brand, Matcher, Presence};
-use crate::evidence::Evidence;
+use crate::brand::{Brand, Matcher};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
-use crate::score::{Sides, Signals, THRESHOLD};
+use crate::score::THRESHOLD;
+
+pub use crate::brand::Presence;
+pub use crate::evidence::Evidence;
+pub use crate::score::{PairSignals, Sides};
+
+/// The score model: two logistic sides fitted on labelled pages, and the default
+/// threshold. Public for the evaluation harness, which fits and checks them.
+pub mod model {
+    pub use crate::score::{
+        COPY_FEATURES, FEATURE_NAMES, IMPERSONATION_PRIOR, MODEL, Model, N_FEATURES, THRESHOLD,
+    };
+}
 
 /// What kind of copy a suspect is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +39,7 @@ pub struct Comparison {
     /// The verdict at [`Config::threshold`].
     pub verdict: Verdict,
     /// Per-signal similarities of the best-matching page pair.
-    pub signals: Signals,
+    pub signals: PairSignals,
     /// What each side of the score says of that pair.
     pub sides: Sides,
     /// Checkable facts behind the score, most telling first.
@@ -94,7 +105,7 @@ impl Config {
 
 struct PairScore {
     score: f64,
-    signals: Signals,
+    signals: PairSignals,
     legit: usize,
     suspect: usize,
 }
@@ -104,8 +115,8 @@ fn score_pair(
     s: &PageFingerprint,
     presence: Presence,
     favicon: Option<f64>,
-) -> (f64, Signals) {
-    let mut signals = Signals::between(l, s, presence);
+) -> (f64, PairSignals) {
+    let mut signals = PairSignals::between(l, s, presence);
     signals.favicon = favicon;
     (signals.score(), signals)
 }
@@ -182,7 +193,7 @@ pub(crate) fn compare_completed(
         return Comparison {
             score: 0.0,
             verdict: Verdict::None,
-            signals: Signals::default(),
+            signals: PairSignals::default(),
             sides: Sides::default(),
             evidence: Vec::new(),
             brand: matcher.brand,
@@ -224,7 +235,7 @@ pub(crate) fn compare_completed(
 /// Compares many (legit, suspect, brand) triples in parallel; results keep input order.
 ///
 /// ```
-/// use clonehound::{compare_many, Config, SiteFingerprint};
+/// use clonehound::{Config, SiteFingerprint, compare::compare_many};
 /// let empty = SiteFingerprint::default();
 /// let results = compare_many(&[(&empty, &empty, None)], &Config::default());
 /// assert_eq!(results.len(), 1);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::brand::Matcher;
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::normalize;
-use crate::score::Signals;
+use crate::score::PairSignals;
 use crate::signals::favicon::HASH_BITS;
 
 /// One fact a person can check.
@@ -42,7 +42,7 @@ fn pct(x: f64) -> u32 {
 pub(crate) fn explain(
     legit: &PageFingerprint,
     suspect: &PageFingerprint,
-    sig: &Signals,
+    sig: &PairSignals,
     matcher: &Matcher,
     sites: (&SiteFingerprint, &SiteFingerprint),
     marks: &[String],
@@ -189,7 +189,7 @@ fn identity(
     out: &mut Vec<Evidence>,
     legit: &PageFingerprint,
     suspect: &PageFingerprint,
-    sig: &Signals,
+    sig: &PairSignals,
     m: &Matcher,
 ) {
     let p = &sig.identity;

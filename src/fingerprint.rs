@@ -1,4 +1,9 @@
 //! Page and site fingerprints: compact, serialisable, versioned, deterministic.
+//!
+//! A [`PageFingerprint`] holds one page's signals ([`Identity`], [`Text`], [`Assets`],
+//! [`Marks`], a [`Favicon`] and the structure and style [`Sketch`]es); a
+//! [`SiteFingerprint`] holds a site's pages. Both serialise to JSON stamped with
+//! [`FORMAT_VERSION`].
 
 use std::path::Path;
 
@@ -6,15 +11,17 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::parse::extract;
-use crate::signals::assets::Assets;
-use crate::signals::favicon::Favicon;
 use crate::signals::favicon::discover::{self, PageLinks};
-use crate::signals::identity::Identity;
-use crate::signals::marks::Marks;
-use crate::signals::text::Text;
-use crate::sketch::Sketch;
 use crate::urls::split_url;
-use crate::{Error, Limits, Page, Result, Site};
+use crate::{Error, Limits, Page, Result};
+
+pub use crate::input::Site;
+pub use crate::signals::assets::Assets;
+pub use crate::signals::favicon::{self, Favicon};
+pub use crate::signals::identity::{Identity, Zones};
+pub use crate::signals::marks::Marks;
+pub use crate::signals::text::Text;
+pub use crate::sketch::Sketch;
 
 /// Version of the serialised fingerprint format. Fingerprints of another version are
 /// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].

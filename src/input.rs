@@ -189,7 +189,7 @@ impl Site {
     /// [`Limits::max_site_bytes`] ([`Error::TooLarge`] past any of them).
     ///
     /// ```no_run
-    /// let site = clonehound::Site::from_path("corpus/sites/example", &Default::default())?;
+    /// let site = clonehound::fingerprint::Site::from_path("corpus/sites/example", &Default::default())?;
     /// println!("{} pages", site.pages.len());
     /// Ok::<(), clonehound::Error>(())
     /// ```

@@ -36,7 +36,7 @@
 //! Ok::<(), clonehound::Error>(())
 //! ```
 //!
-//! Compare many pairs in parallel ([`compare_many`]) keeps input order.
+//! Compare many pairs in parallel ([`compare::compare_many`]) keeps input order.
 #![forbid(unsafe_code)]
 #![cfg_attr(
     test,
@@ -44,14 +44,13 @@
 )]
 
 mod brand;
-mod compare;
+pub mod compare;
 mod error;
 #[cfg(feature = "eval")]
 pub mod eval;
 mod evidence;
-pub mod feed;
-mod fingerprint;
-mod index;
+pub mod fingerprint;
+pub mod index;
 mod input;
 mod limits;
 mod normalize;
@@ -59,25 +58,20 @@ mod parse;
 mod precap;
 pub mod scan;
 mod score;
-pub mod signals;
+mod signals;
 mod sketch;
 mod sniff;
 mod urls;
 mod visible;
 
-pub use brand::{Brand, Presence};
-pub use compare::{Comparison, Config, Verdict, compare, compare_many};
+pub use brand::Brand;
+pub use compare::{Comparison, Config, Verdict, compare};
 pub use error::{Error, Result};
-pub use evidence::Evidence;
-pub use fingerprint::{FORMAT_VERSION, Forms, PageFingerprint, SiteFingerprint};
-pub use index::{INDEX_VERSION, Index, IndexBuilder, IndexConfig, IndexStats, Match};
-pub use input::{Page, Site};
+pub use fingerprint::{PageFingerprint, SiteFingerprint};
+pub use index::Index;
+pub use input::Page;
 pub use limits::Limits;
-pub use score::{FEATURE_NAMES, MODEL, Model, N_FEATURES, Sides, Signals, THRESHOLD};
-pub use signals::favicon::Favicon;
-pub use sketch::Sketch;
 
-/// The README's examples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

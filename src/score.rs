@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::brand::Presence;
 use crate::fingerprint::PageFingerprint;
 
-/// Feature names, in the order of [`Signals::features`] and the model's weights.
+/// Feature names, in the order of [`PairSignals::features`] and the model's weights.
 ///
 /// The first eleven are the *copy* side (content shared with the brand's page), the
 /// rest the *impersonation* side (the brand's identity claimed on a page it does not
@@ -54,7 +54,7 @@ pub const N_FEATURES: usize = FEATURE_NAMES.len();
 
 /// Per-signal similarities of one (legit page, suspect page) pair, each in [0, 1].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Signals {
+pub struct PairSignals {
     /// DOM shape (tag paths, tag 4-grams), Jaccard.
     pub structure: f64,
     /// Class and id tokens, Jaccard.
@@ -83,16 +83,16 @@ pub struct Signals {
     pub identity: Presence,
 }
 
-impl Signals {
+impl PairSignals {
     /// The signals of one (legitimate page, suspect page) pair, given where the suspect
     /// shows the brand ([`crate::Brand::presence`]). This is the per-pair work of a scan.
     ///
     /// ```
-    /// use clonehound::{Brand, Limits, Page, PageFingerprint, Signals};
+    /// use clonehound::{Brand, Limits, Page, PageFingerprint, compare::PairSignals};
     /// let fp = |h: &str, u: &str| PageFingerprint::new(&Page::from_html(h, Some(u)), &Limits::default());
     /// let legit = fp("<title>Acme</title><p>We build harbour walls and quays.</p>", "https://acme.com/");
     /// let copy = fp("<title>Acme</title><p>We build harbour walls and quays.</p>", "https://acme.example/");
-    /// let signals = Signals::between(&legit, &copy, Brand::new("Acme", ["acme.com"]).presence(&copy));
+    /// let signals = PairSignals::between(&legit, &copy, Brand::new("Acme", ["acme.com"]).presence(&copy));
     /// assert_eq!(signals.text, 1.0);
     /// assert!(signals.score() > 0.5);
     /// ```
@@ -100,9 +100,9 @@ impl Signals {
         legit: &PageFingerprint,
         suspect: &PageFingerprint,
         identity: Presence,
-    ) -> Signals {
+    ) -> PairSignals {
         let (l, s) = (legit, suspect);
-        Signals {
+        PairSignals {
             structure: crate::signals::structure::similarity(&l.structure, &s.structure),
             style: crate::signals::style::similarity(&l.style, &s.style),
             text: l.text.shingles.jaccard(&s.text.shingles),
@@ -188,8 +188,8 @@ impl Signals {
 /// Each side's probability for one pair; the score is `1 − (1 − copy)(1 − impersonation)`.
 ///
 /// ```
-/// use clonehound::Signals;
-/// let sides = Signals::default().sides();
+/// use clonehound::compare::PairSignals;
+/// let sides = PairSignals::default().sides();
 /// assert!(sides.copy < 0.01 && sides.impersonation < 0.2);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-/// The seed of every persisted hash; changing it changes [`crate::FORMAT_VERSION`].
+/// The seed of every persisted hash; changing it changes [`crate::fingerprint::FORMAT_VERSION`].
 const SEED: u64 = 0x636c_6f6e_6568_6e64;
 
 /// A 64-bit hash of `bytes` in the hash domain `domain` (one per signal).

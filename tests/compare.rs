@@ -275,7 +275,7 @@ fn compare_many_keeps_order() {
         (&legit, &other, Some(&brand)),
         (&legit, &copy, None),
     ];
-    let results = clonehound::compare_many(&pairs, &Config::default());
+    let results = clonehound::compare::compare_many(&pairs, &Config::default());
     let verdicts: Vec<Verdict> = results.iter().map(|r| r.verdict).collect();
     assert_eq!(
         verdicts,

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use clonehound::{Error, FORMAT_VERSION, Limits, PageFingerprint, SiteFingerprint};
+use clonehound::{Error, Limits, PageFingerprint, SiteFingerprint, fingerprint::FORMAT_VERSION};
 
 const SITE: &str = "corpus/sites/kestrel-software";
 const FIXTURE: &str = "tests/fixtures/v5/kestrel-software.json";
@@ -107,7 +107,8 @@ const INDEX_FIXTURE_V3: &str = "tests/fixtures/index-v3/two-brands.idx";
 
 fn two_brands() -> clonehound::Index {
     let limits = Limits::default();
-    let mut builder = clonehound::IndexBuilder::new(clonehound::IndexConfig::default());
+    let mut builder =
+        clonehound::index::IndexBuilder::new(clonehound::index::IndexConfig::default());
     for (name, domain, site) in [
         (
             "Kestrel Software",
@@ -157,7 +158,7 @@ fn index_identical_to_the_committed_fixture_and_readable() {
 fn an_index_of_another_version_is_refused() {
     match clonehound::Index::load(INDEX_FIXTURE_V3) {
         Err(clonehound::Error::Format { found, supported }) => {
-            assert_eq!((found, supported), (3, clonehound::INDEX_VERSION));
+            assert_eq!((found, supported), (3, clonehound::index::INDEX_VERSION));
         }
         Err(e) => panic!("wrong error: {e}"),
         Ok(_) => panic!("an index of format 3 was read"),

@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use clonehound::eval::icons::measure;
-use clonehound::signals::favicon::MATCH_DISTANCE;
-use clonehound::{Error, Favicon, Limits};
+use clonehound::fingerprint::favicon::MATCH_DISTANCE;
+use clonehound::{Error, Limits, fingerprint::Favicon};
 
 #[test]
 fn copies_match_and_distinct_icons_do_not() {

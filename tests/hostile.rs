@@ -19,8 +19,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use clonehound::feed::WarcReader;
-use clonehound::{Error, Favicon, Limits, Page, PageFingerprint, SiteFingerprint};
+use clonehound::scan::feed::WarcReader;
+use clonehound::{Error, Limits, Page, PageFingerprint, SiteFingerprint, fingerprint::Favicon};
 
 struct Counting;
 
@@ -338,7 +338,7 @@ fn lying_warc_and_future_fingerprints() {
 
     let page = PageFingerprint::new(&Page::from_html("<p>x</p>", None), &limits);
     let future = page.to_json().unwrap().replacen(
-        &format!("\"version\":{}", clonehound::FORMAT_VERSION),
+        &format!("\"version\":{}", clonehound::fingerprint::FORMAT_VERSION),
         "\"version\":4000000000",
         1,
     );
@@ -523,7 +523,7 @@ fn a_site_too_large_is_refused_before_it_is_read() {
 fn a_damaged_index_is_refused() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let limits = Limits::default();
-    let mut builder = clonehound::IndexBuilder::default();
+    let mut builder = clonehound::index::IndexBuilder::default();
     for (name, site) in [
         ("Kestrel Software", "kestrel-software"),
         ("Alder Wealth", "alder-wealth"),
@@ -568,7 +568,7 @@ fn an_index_saved_over_a_loaded_one_leaves_it_readable() {
         .unwrap()
     };
     let index_of = |name: &str, s: &str| {
-        let mut b = clonehound::IndexBuilder::default();
+        let mut b = clonehound::index::IndexBuilder::default();
         b.add(clonehound::Brand::new(name, Vec::<String>::new()), site(s));
         b.build()
     };

@@ -245,7 +245,8 @@ fn the_brands_inline_logo_is_a_mark_and_an_index_key() {
     assert_eq!(r.verdict, Verdict::None, "a password form alone: {r:?}");
 
     // The index finds the brand by its logo alone among brands that share nothing.
-    let mut builder = clonehound::IndexBuilder::new(clonehound::IndexConfig::default());
+    let mut builder =
+        clonehound::index::IndexBuilder::new(clonehound::index::IndexConfig::default());
     builder.add(brand(), site(&legit, "https://www.northwind.com/"));
     for (i, name) in ["Quartz Legal", "Ember Bakery", "Tallis Freight"]
         .iter()

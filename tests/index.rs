@@ -16,7 +16,7 @@ use clonehound::eval::{
     IndexCheck, corpus_index_check, fingerprint_generated, generated_index_check, population,
     sources_index_check,
 };
-use clonehound::{Index, IndexConfig, Limits};
+use clonehound::{Index, Limits, index::IndexConfig};
 
 fn report(c: &IndexCheck) {
     eprintln!(

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use clonehound::scan::{InputKind, ScanConfig, Scanner, Source};
-use clonehound::{Brand, Index, IndexBuilder, Limits, Page, SiteFingerprint};
+use clonehound::{Brand, Index, Limits, Page, SiteFingerprint, index::IndexBuilder};
 
 fn corpus(site: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

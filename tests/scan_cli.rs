@@ -366,7 +366,10 @@ fn fingerprint_writes_pivots() {
         assert!(r["tlsh"].as_str().unwrap().starts_with("T1"));
         assert!(r["ssdeep"].as_str().unwrap().contains(':'));
         assert!(r["favicon"]["shodan"].is_i64());
-        assert_eq!(r["fingerprint"]["version"], clonehound::FORMAT_VERSION);
+        assert_eq!(
+            r["fingerprint"]["version"],
+            clonehound::fingerprint::FORMAT_VERSION
+        );
     }
     let index_html = std::fs::read(corpus("kestrel-software").join("index.html")).unwrap();
     use sha2::Digest;

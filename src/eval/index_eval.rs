@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::population;
 use super::synthetic::read_sources;
 use crate::{
-    Brand, Error, Index, IndexBuilder, IndexConfig, IndexStats, Limits, Page, PageFingerprint,
-    Result, Site, SiteFingerprint,
+    Brand, Error, Index, Limits, Page, PageFingerprint, Result, SiteFingerprint,
+    fingerprint::Site,
+    index::{IndexBuilder, IndexConfig, IndexStats},
 };
 
 /// The outcome of an index check.

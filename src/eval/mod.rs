@@ -33,7 +33,7 @@ pub use metrics::{pr_auc, roc_auc, tpr_at_fpr};
 pub use sketch_study::{SketchScore, sketch_study};
 pub use synthetic::{KINDS as SYNTHETIC_KINDS, synthetic_pairs};
 
-use crate::{Brand, Config, Error, Result, Site, SiteFingerprint, compare};
+use crate::{Brand, Config, Error, Result, SiteFingerprint, compare, fingerprint::Site};
 
 /// One labelled pair of `pairs.jsonl`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

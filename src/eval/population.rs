@@ -238,7 +238,7 @@ pub fn copy(brand: &GeneratedBrand, kind: usize, seed: u64) -> (String, String) 
 /// parallel) as found on their own domains and added to an index builder in id order.
 ///
 /// ```
-/// use clonehound::{IndexConfig, Limits};
+/// use clonehound::{Limits, index::IndexConfig};
 /// let index = clonehound::eval::population::index(3, 20, 1, &Limits::default(), IndexConfig::default());
 /// assert_eq!(index.len(), 20);
 /// ```
@@ -247,7 +247,7 @@ pub fn index(
     brands: usize,
     pages: usize,
     limits: &crate::Limits,
-    config: crate::IndexConfig,
+    config: crate::index::IndexConfig,
 ) -> crate::Index {
     use rayon::prelude::*;
     let sites: Vec<(crate::Brand, crate::SiteFingerprint)> = (0..brands as u64)
@@ -259,7 +259,7 @@ pub fn index(
             (crate::Brand::new(b.name, [b.domain]), site)
         })
         .collect();
-    let mut builder = crate::IndexBuilder::new(config);
+    let mut builder = crate::index::IndexBuilder::new(config);
     for (b, site) in sites {
         builder.add(b, site);
     }

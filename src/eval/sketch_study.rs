@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::metrics::{roc_auc, tpr_at_fpr};
 use crate::normalize::for_each_word;
 use crate::sketch::{Sketch, SketchBuilder, hash64};
-use crate::{Config, Result, Site};
+use crate::{Config, Result, fingerprint::Site};
 
 /// One way of comparing texts, scored as a detector.
 #[derive(Clone, Debug, Serialize, Deserialize)]

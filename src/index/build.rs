@@ -11,7 +11,7 @@ use crate::fingerprint::SiteFingerprint;
 /// Collects brands, then builds an [`Index`].
 ///
 /// ```
-/// use clonehound::{Brand, IndexBuilder, Limits, Page, PageFingerprint, SiteFingerprint};
+/// use clonehound::{Brand, Limits, Page, PageFingerprint, SiteFingerprint, index::IndexBuilder};
 /// let site = |html: &str, url: &str| SiteFingerprint::from_pages(vec![
 ///     PageFingerprint::new(&Page::from_html(html, Some(url)), &Limits::default())]);
 /// let mut builder = IndexBuilder::default();

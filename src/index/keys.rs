@@ -184,7 +184,7 @@ pub(super) fn brand_keys(brand: &Brand, site: &SiteFingerprint) -> Vec<u64> {
 /// up to three words from where pages name themselves and from resource paths (as
 /// brand-name keys), and the hosts it links to, loads from, posts to, writes into its
 /// scripts or writes e-mail to, with their parent domains (as brand-domain keys) and
-/// their labels (as brand-name keys): every place [`crate::Presence`] looks for a brand.
+/// their labels (as brand-name keys): every place [`crate::compare::Presence`] looks for a brand.
 pub(super) fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
     let mut keys = Vec::new();
     // Every page's keys: were only the first pages looked up, a kit page behind enough

@@ -8,7 +8,7 @@
 //! paths and external hosts, its analytics IDs, its favicon's SHA-256 and 16 bands of its
 //! perceptual hash (two icons within 15 bits of each other share a band), and the
 //! brand's name phrases and domains. A suspect's keys vote for brands; the brands with
-//! the most weighted votes are compared in full ([`crate::compare`]) and ranked by score.
+//! the most weighted votes are compared in full ([`crate::compare()`]) and ranked by score.
 //! A copy that rewrote its text is still found by its structure, assets, favicon or the
 //! brand name it shows.
 //!
@@ -38,14 +38,14 @@ use crate::{Error, Result};
 use store::Store;
 
 /// Version of the saved index format; [`Index::load`] refuses any other. The file
-/// also records the [`crate::FORMAT_VERSION`] of the fingerprints it holds, and a file
+/// also records the [`crate::fingerprint::FORMAT_VERSION`] of the fingerprints it holds, and a file
 /// holding fingerprints of another version is refused too.
 pub const INDEX_VERSION: u32 = 4;
 
 /// Settings of an index.
 ///
 /// ```
-/// let config = clonehound::IndexConfig::default();
+/// let config = clonehound::index::IndexConfig::default();
 /// assert!(config.candidates >= 16);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,7 +70,7 @@ impl IndexConfig {
     /// compared, or a threshold no score can reach (scores lie in [0, 1]).
     ///
     /// ```
-    /// let config = clonehound::IndexConfig { candidates: 0, ..Default::default() };
+    /// let config = clonehound::index::IndexConfig { candidates: 0, ..Default::default() };
     /// assert!(config.check().is_err());
     /// ```
     pub fn check(&self) -> Result<()> {
@@ -127,7 +127,7 @@ struct Tables {
 /// [`Index::load`].
 ///
 /// ```
-/// use clonehound::{Brand, IndexBuilder, IndexConfig, Limits, Page, PageFingerprint, SiteFingerprint, Verdict};
+/// use clonehound::{Brand, Limits, Page, PageFingerprint, SiteFingerprint, Verdict, index::{IndexBuilder, IndexConfig}};
 /// let site = |html: &str, url: &str| SiteFingerprint::from_pages(vec![
 ///     PageFingerprint::new(&Page::from_html(html, Some(url)), &Limits::default())]);
 /// let config = IndexConfig { candidates: 1, ..IndexConfig::default() };

@@ -117,7 +117,7 @@ impl Index {
     /// Queries many suspects in parallel; results keep input order.
     ///
     /// ```
-    /// # use clonehound::{Brand, IndexBuilder, SiteFingerprint};
+    /// # use clonehound::{Brand, SiteFingerprint, index::IndexBuilder};
     /// let index = IndexBuilder::default().build();
     /// let results = index.scan(&[SiteFingerprint::default()], 3);
     /// assert!(results[0].as_ref().is_ok_and(|m| m.is_empty()));

@@ -145,7 +145,7 @@ impl Index {
     /// 64 MiB.
     ///
     /// ```
-    /// # let mut index = clonehound::IndexBuilder::default().build();
+    /// # let mut index = clonehound::index::IndexBuilder::default().build();
     /// index.set_record_cache_bytes(256 << 20);
     /// ```
     pub fn set_record_cache_bytes(&mut self, bytes: usize) {
@@ -169,7 +169,7 @@ impl Index {
     }
 
     /// Writes the index to `path`: magic bytes, [`INDEX_VERSION`],
-    /// [`crate::FORMAT_VERSION`], a header with the retrieval tables, then one record per
+    /// [`crate::fingerprint::FORMAT_VERSION`], a header with the retrieval tables, then one record per
     /// brand (postcard-encoded serde). The header and every record carry a checksum.
     ///
     /// The file is written beside `path` under a temporary name and renamed into place
@@ -177,7 +177,7 @@ impl Index {
     /// reading the old one, and a failed write leaves the old file as it was.
     ///
     /// ```
-    /// # use clonehound::{Index, IndexBuilder};
+    /// # use clonehound::{Index, index::IndexBuilder};
     /// let dir = std::env::temp_dir().join(format!("clonehound-doc-{}", std::process::id()));
     /// std::fs::create_dir_all(&dir)?;
     /// let path = dir.join("brands.idx");
@@ -210,7 +210,7 @@ impl Index {
         let mut preamble = Vec::with_capacity(PREAMBLE as usize);
         preamble.extend_from_slice(MAGIC);
         preamble.extend_from_slice(&INDEX_VERSION.to_le_bytes());
-        preamble.extend_from_slice(&crate::FORMAT_VERSION.to_le_bytes());
+        preamble.extend_from_slice(&crate::fingerprint::FORMAT_VERSION.to_le_bytes());
         preamble.extend_from_slice(&(header.len() as u64).to_le_bytes());
         let sum = checksum(&[&preamble, &header]);
         preamble.extend_from_slice(&sum.to_le_bytes());
@@ -220,7 +220,7 @@ impl Index {
     /// Reads an index written by [`Index::save`]. The retrieval tables are read now;
     /// each brand's record is read from the file when that brand is a candidate. A file
     /// of another [`INDEX_VERSION`], or holding fingerprints of another
-    /// [`crate::FORMAT_VERSION`], is refused with [`Error::Format`]; a file that is not
+    /// [`crate::fingerprint::FORMAT_VERSION`], is refused with [`Error::Format`]; a file that is not
     /// an index, or is damaged (every checksum is verified now, and each record's again
     /// when it is read), with [`Error::Decode`]; a directory, device or FIFO with
     /// [`Error::NotRead`].
@@ -248,7 +248,7 @@ impl Index {
         let (index_version, format_version) = (versions as u32, (versions >> 32) as u32);
         for (found, supported) in [
             (index_version, INDEX_VERSION),
-            (format_version, crate::FORMAT_VERSION),
+            (format_version, crate::fingerprint::FORMAT_VERSION),
         ] {
             if found != supported {
                 return Err(Error::Format { found, supported });

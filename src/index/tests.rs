@@ -107,14 +107,14 @@ fn saves_loads_and_refuses_other_versions() {
         Err(Error::Format { found, .. }) if found == INDEX_VERSION + 1
     ));
     bytes[8..12].copy_from_slice(&INDEX_VERSION.to_le_bytes());
-    bytes[12..16].copy_from_slice(&(crate::FORMAT_VERSION - 1).to_le_bytes());
+    bytes[12..16].copy_from_slice(&(crate::fingerprint::FORMAT_VERSION - 1).to_le_bytes());
     std::fs::write(&path, &bytes).unwrap();
     assert!(matches!(
         Index::load(&path),
         Err(Error::Format { found, supported })
-            if found == crate::FORMAT_VERSION - 1 && supported == crate::FORMAT_VERSION
+            if found == crate::fingerprint::FORMAT_VERSION - 1 && supported == crate::fingerprint::FORMAT_VERSION
     ));
-    bytes[12..16].copy_from_slice(&crate::FORMAT_VERSION.to_le_bytes());
+    bytes[12..16].copy_from_slice(&crate::fingerprint::FORMAT_VERSION.to_le_bytes());
     std::fs::write(&path, b"not an index at all, not even close").unwrap();
     assert!(matches!(Index::load(&path), Err(Error::Decode { .. })));
     bytes[8..12].copy_from_slice(&INDEX_VERSION.to_le_bytes());

@@ -7,6 +7,7 @@
 //! read but not yet reported ([`ScanConfig::max_in_flight`]), so memory stays bounded
 //! whatever the inputs hold, and no core waits for a batch to finish.
 
+pub mod feed;
 mod report;
 mod source;
 
@@ -92,7 +93,7 @@ impl Default for ScanConfig {
 ///
 /// ```
 /// use clonehound::scan::{ScanConfig, Scanner, Source};
-/// use clonehound::{Brand, IndexBuilder, Page, PageFingerprint, SiteFingerprint, Verdict};
+/// use clonehound::{Brand, Page, PageFingerprint, SiteFingerprint, Verdict, index::IndexBuilder};
 /// let acme = Page::from_html("<title>Acme</title><h1>Acme</h1><p>Bridges and tunnels since 1952.</p>", Some("https://acme.com/"));
 /// let mut builder = IndexBuilder::default();
 /// builder.add(Brand::new("Acme", ["acme.com"]), SiteFingerprint::from_page(&acme, &Default::default()));

@@ -1,7 +1,7 @@
 //! What a scan reports: the JSON Lines wire format, one [`SuspectReport`] a line.
 //!
 //! These types are the format, kept apart from the library's working types
-//! ([`crate::Comparison`], [`crate::Match`]) so that those can change without
+//! ([`crate::Comparison`], [`crate::index::Match`]) so that those can change without
 //! breaking readers. A field is added only with a new [`REPORT_VERSION`].
 
 use serde::{Deserialize, Serialize};

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::ScanConfig;
-use crate::feed::{JsonLinesReader, open_json_lines, open_warc, stdin_json_lines};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::input::{Page, is_html_name};
+use crate::scan::feed::{JsonLinesReader, open_json_lines, open_warc, stdin_json_lines};
 use crate::urls::host_of;
 
 /// Most pages read from a WARC file before they are fingerprinted together.

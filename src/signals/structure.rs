@@ -43,7 +43,7 @@ pub fn similarity(a: &Sketch, b: &Sketch) -> f64 {
 mod tests {
     use crate::{Limits, Page, PageFingerprint};
 
-    fn structure(html: &str) -> crate::Sketch {
+    fn structure(html: &str) -> crate::fingerprint::Sketch {
         PageFingerprint::new(&Page::from_html(html, None), &Limits::default()).structure
     }
 

@@ -25,7 +25,7 @@ pub fn similarity(a: &Sketch, b: &Sketch) -> f64 {
 mod tests {
     use crate::{Limits, Page, PageFingerprint};
 
-    fn style(html: &str) -> crate::Sketch {
+    fn style(html: &str) -> crate::fingerprint::Sketch {
         PageFingerprint::new(&Page::from_html(html, None), &Limits::default()).style
     }
 

@@ -10,7 +10,7 @@ use clonehound::eval::{
     evaluate_synthetic,
 };
 use clonehound::eval::{IndexCheck, corpus_index_check, sketch_study, sources_index_check};
-use clonehound::{Config, FEATURE_NAMES, IndexConfig};
+use clonehound::{Config, compare::model::FEATURE_NAMES, index::IndexConfig};
 
 #[derive(Args)]
 pub struct EvalArgs {

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use clonehound::feed::{open_json_lines, open_warc, stdin_json_lines};
+use clonehound::scan::feed::{open_json_lines, open_warc, stdin_json_lines};
 use clonehound::scan::{InputKind, crawl_sites};
-use clonehound::{Error, Limits, Page, PageFingerprint, Site, SiteFingerprint};
+use clonehound::{Error, Limits, Page, PageFingerprint, SiteFingerprint, fingerprint::Site};
 use serde::Serialize;
 
 use crate::shown::shown;
@@ -43,7 +43,7 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
     let mut emit = |input: &str,
                     page: &Page,
                     fp: &PageFingerprint,
-                    favicon: Option<&clonehound::Favicon>|
+                    favicon: Option<&clonehound::fingerprint::Favicon>|
      -> Result<(), String> {
         let digests = clonehound::eval::Digests::of_bytes(page.html.as_bytes());
         let favicon = favicon.map(|f| {

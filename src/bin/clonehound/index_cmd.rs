@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use clap::builder::RangedU64ValueParser;
-use clonehound::feed::{open_warc, read_file};
 use clonehound::scan::InputKind;
+use clonehound::scan::feed::{open_warc, read_file};
 use clonehound::{
-    Brand, Error, Index, IndexBuilder, IndexConfig, Limits, PageFingerprint, SiteFingerprint,
+    Brand, Error, Index, Limits, PageFingerprint, SiteFingerprint,
+    index::{IndexBuilder, IndexConfig},
 };
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -146,7 +147,7 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
                 "stats": loaded.stats(),
                 "config": loaded.config(),
                 "brands": loaded.brands(),
-                "format_version": clonehound::INDEX_VERSION,
+                "format_version": clonehound::index::INDEX_VERSION,
             });
             println!("{info:#}");
             Ok(ExitCode::SUCCESS)

@@ -236,7 +236,7 @@ fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
             }
         }
     } else {
-        clonehound::Favicon::from_path(path, &limits).map_err(named)?
+        clonehound::fingerprint::Favicon::from_path(path, &limits).map_err(named)?
     };
     match format {
         Format::Json => {
@@ -245,7 +245,7 @@ fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
                 map.insert("shodan_unsigned".into(), favicon.shodan_unsigned().into());
                 map.insert(
                     "phash_algorithm".into(),
-                    clonehound::signals::favicon::HASH_ALG.into(),
+                    clonehound::fingerprint::favicon::HASH_ALG.into(),
                 );
             }
             println!("{v:#}");
@@ -270,7 +270,7 @@ fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
             match (&favicon.phash, &favicon.phash_note) {
                 (Some(phash), _) => println!(
                     "phash        {phash} ({})",
-                    clonehound::signals::favicon::HASH_ALG
+                    clonehound::fingerprint::favicon::HASH_ALG
                 ),
                 (None, note) => println!(
                     "phash        none: {}",

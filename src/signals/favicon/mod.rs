@@ -75,7 +75,7 @@ impl Favicon {
     /// a device, FIFO or directory is refused ([`Error::NotRead`]).
     ///
     /// ```
-    /// use clonehound::{Error, Favicon, Limits};
+    /// use clonehound::{Error, Limits, fingerprint::Favicon};
     /// let err = Favicon::from_path("/dev/zero", &Limits::default()).unwrap_err();
     /// assert!(matches!(err, Error::NotRead { .. }));
     /// ```
@@ -96,7 +96,7 @@ impl Favicon {
     /// bytes over [`Limits::max_favicon_bytes`] are refused ([`Error::TooLarge`]).
     ///
     /// ```
-    /// use clonehound::{Favicon, Limits};
+    /// use clonehound::{Limits, fingerprint::Favicon};
     /// let icon = Favicon::from_bytes(b"not an image", "x.ico", "test", &Limits::default())?;
     /// assert!(icon.phash.is_none() && icon.phash_note.is_some());
     /// assert_eq!(icon.md5, "f4d3390ee84008b4b4192b3a93bfa089");

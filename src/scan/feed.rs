@@ -25,7 +25,7 @@ const MAX_HEADER_LINES: usize = 256;
 /// Opens a WARC file, gzip'd or not (sniffed from its first bytes, not its name).
 ///
 /// ```
-/// use clonehound::{feed::WarcReader, Limits};
+/// use clonehound::{scan::feed::WarcReader, Limits};
 /// let http = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>Acme</title><p>hi</p>";
 /// let warc = format!("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://acme.example/\r\n\
 ///     Content-Length: {}\r\n\r\n{http}\r\n\r\n", http.len());
@@ -52,7 +52,7 @@ pub fn open_warc(path: &Path, limits: &Limits) -> Result<WarcReader<Box<dyn BufR
 /// 256 KiB buffer.
 ///
 /// ```
-/// let _reader = clonehound::feed::stdin_json_lines(&clonehound::Limits::default());
+/// let _reader = clonehound::scan::feed::stdin_json_lines(&clonehound::Limits::default());
 /// ```
 pub fn stdin_json_lines(limits: &Limits) -> JsonLinesReader<Box<dyn BufRead + Send>> {
     let stdin = BufReader::with_capacity(256 << 10, std::io::stdin());
@@ -78,7 +78,7 @@ pub fn open_json_lines(
 /// [`Error::NotRead`].
 ///
 /// ```
-/// let err = clonehound::feed::read_file(std::path::Path::new("/dev/zero"), 1 << 20).unwrap_err();
+/// let err = clonehound::scan::feed::read_file(std::path::Path::new("/dev/zero"), 1 << 20).unwrap_err();
 /// assert!(matches!(err, clonehound::Error::NotRead { .. }));
 /// ```
 pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
@@ -455,7 +455,7 @@ struct JsonPage {
 /// any escaped page within it fits) is skipped and reported without being held.
 ///
 /// ```
-/// use clonehound::{feed::JsonLinesReader, Limits};
+/// use clonehound::{scan::feed::JsonLinesReader, Limits};
 /// let input = "{\"url\": \"http://x.example/\", \"html\": \"<title>X</title>\"}\nnot json\n";
 /// let pages: Vec<_> = JsonLinesReader::new(input.as_bytes(), Limits::default()).collect();
 /// assert_eq!(pages.len(), 2);
