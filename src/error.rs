@@ -71,7 +71,14 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    /// An [`Error::Io`] on `path`.
+    ///
+    /// ```
+    /// use clonehound::Error;
+    /// let e = Error::io("pages/a.html", std::io::Error::other("gone"));
+    /// assert!(e.to_string().contains("pages/a.html"));
+    /// ```
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,

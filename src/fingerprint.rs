@@ -20,15 +20,19 @@ pub use crate::signals::assets::Assets;
 pub use crate::signals::favicon::{self, Favicon};
 pub use crate::signals::identity::{Identity, Zones};
 pub use crate::signals::marks::Marks;
-pub use crate::signals::text::Text;
+pub use crate::signals::text::{Text, text_shingles};
 pub use crate::sketch::Sketch;
 
 /// Version of the serialised fingerprint format. Fingerprints of another version are
 /// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].
 pub const FORMAT_VERSION: u32 = 5;
 
-/// Hashes kept per bottom-k sketch.
-pub(crate) const SKETCH_K: usize = 128;
+/// Hashes kept per bottom-k sketch of a fingerprint.
+///
+/// ```
+/// assert_eq!(clonehound::fingerprint::SKETCH_K, 128);
+/// ```
+pub const SKETCH_K: usize = 128;
 
 /// The shape of a page's forms: login pages are what phishing copies.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -46,8 +46,6 @@
 mod brand;
 pub mod compare;
 mod error;
-#[cfg(feature = "eval")]
-pub mod eval;
 mod evidence;
 pub mod fingerprint;
 pub mod index;

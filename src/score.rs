@@ -3,7 +3,7 @@
 //! Two logistic sides, *copy* and *impersonation*, combined as a noisy OR ([`Model`]).
 //! Their weights are fitted on the labelled corpus and the real pages by
 //! `clonehound eval --fit corpus ../shared/real-pages` (cross-validated by brand; see
-//! `src/eval/fit.rs`) and pasted here with the command's output, so the score is the
+//! `eval/src/fit.rs`) and pasted here with the command's output, so the score is the
 //! same on every machine and reviewable in the source.
 
 use serde::{Deserialize, Serialize};
@@ -46,7 +46,7 @@ pub const COPY_FEATURES: usize = 11;
 
 /// The impersonation side's intercept: with no sign of the brand's identity, that
 /// side alone gives σ(-2) ≈ 0.12, far under the threshold. Fixed, not fitted (see
-/// `src/eval/fit.rs`).
+/// `eval/src/fit.rs`).
 pub const IMPERSONATION_PRIOR: f64 = -2.0;
 
 /// Number of features.

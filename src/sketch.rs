@@ -38,6 +38,24 @@ pub struct Sketch {
 }
 
 impl Sketch {
+    /// The bottom-`k` sketch of a set of 64-bit hashes (duplicates count once). With
+    /// `k` at least the set's size it holds the whole set, and its estimates are exact.
+    ///
+    /// ```
+    /// use clonehound::fingerprint::Sketch;
+    /// // A sketch keeps each hash's high 32 bits.
+    /// let a = Sketch::from_hashes([1, 2, 3, 4].map(|i: u64| i << 40), 128);
+    /// let b = Sketch::from_hashes([3, 4, 5, 6].map(|i: u64| i << 40), 128);
+    /// assert!((a.jaccard(&b) - 1.0 / 3.0).abs() < 1e-9);
+    /// ```
+    pub fn from_hashes(hashes: impl IntoIterator<Item = u64>, k: usize) -> Sketch {
+        let mut builder = SketchBuilder::new(k);
+        for h in hashes {
+            builder.push(h);
+        }
+        builder.finish()
+    }
+
     /// True when the set was empty.
     pub fn is_empty(&self) -> bool {
         self.mins.is_empty()

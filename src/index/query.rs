@@ -85,12 +85,22 @@ impl Index {
         self.rank(suspect, &ids, top)
     }
 
-    pub(crate) fn rank(
-        &self,
-        suspect: &SiteFingerprint,
-        ids: &[usize],
-        top: usize,
-    ) -> Result<Vec<Match>> {
+    /// Compares `suspect` in full with the brands `ids` (from [`Index::candidates`]) and
+    /// returns the best `top`, by score: the second step of [`Index::query`], public so
+    /// the evaluation harness can time and check retrieval and ranking apart.
+    ///
+    /// ```
+    /// use clonehound::{Brand, Index, Limits, Page, SiteFingerprint};
+    /// use clonehound::index::IndexBuilder;
+    /// let site = SiteFingerprint::from_page(&Page::from_html("<title>Acme</title><p>Bridges.</p>", Some("https://acme.com/")), &Limits::default());
+    /// let mut builder = IndexBuilder::default();
+    /// builder.add(Brand::new("Acme", ["acme.com"]), site.clone());
+    /// let index = builder.build();
+    /// let ids: Vec<usize> = index.candidates(&site).iter().map(|c| c.0).collect();
+    /// assert!(index.rank(&site, &ids, 1)?.len() <= 1);
+    /// Ok::<(), clonehound::Error>(())
+    /// ```
+    pub fn rank(&self, suspect: &SiteFingerprint, ids: &[usize], top: usize) -> Result<Vec<Match>> {
         let mut matches = Vec::with_capacity(ids.len());
         for &id in ids {
             let Some(brand) = self.tables.brands.get(id) else {

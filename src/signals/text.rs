@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::normalize::{for_each_word, normalize, truncate, words};
 use crate::sketch::{Sketch, SketchBuilder, hash64};
+use crate::{Limits, Page};
 
 /// Bytes of normalised text kept from the top of the page, where names and logos sit.
 pub(crate) const LEAD_BYTES: usize = 1024;
@@ -25,23 +26,18 @@ impl Text {
     pub(crate) fn build(body: &str, title: &str, k: usize) -> Text {
         let mut shingles = SketchBuilder::new(k);
         let mut vocabulary = SketchBuilder::new(k);
-        let mut window = [0u64; 3];
-        let mut count = 0usize;
         let mut lead = String::new();
         // Words are hashed as normalisation streams them; only the lead is kept as text.
-        for_each_word(body, |word| {
+        for_each_hash(body, |word, h, shingle| {
             if lead.len() < LEAD_BYTES {
                 if !lead.is_empty() {
                     lead.push(' ');
                 }
                 lead.push_str(word);
             }
-            let h = hash64(4, word.as_bytes());
             vocabulary.push(h);
-            window = [window[1], window[2], h];
-            count += 1;
-            if count >= 3 {
-                shingles.push(hash_words(&window));
+            if let Some(shingle) = shingle {
+                shingles.push(shingle);
             }
         });
         Text {
@@ -62,6 +58,38 @@ impl Text {
         b.dedup();
         crate::sketch::sorted_jaccard(&a, &b)
     }
+}
+
+/// Streams each normalised word of `body` with its hash and, from the third word on, the
+/// hash of the 3-shingle it ends.
+fn for_each_hash(body: &str, mut each: impl FnMut(&str, u64, Option<u64>)) {
+    let mut window = [0u64; 3];
+    let mut count = 0usize;
+    for_each_word(body, |word| {
+        let h = hash64(4, word.as_bytes());
+        window = [window[1], window[2], h];
+        count += 1;
+        each(word, h, (count >= 3).then(|| hash_words(&window)));
+    });
+}
+
+/// The word 3-shingle hashes of a page's visible text, sorted and deduplicated: the
+/// whole set that [`Text::shingles`] keeps a bottom-k sketch of. For studies of the
+/// sketch itself (how much a sketch of k hashes loses against the exact set).
+///
+/// ```
+/// use clonehound::{Limits, Page};
+/// use clonehound::fingerprint::text_shingles;
+/// let page = Page::from_html("<p>one two three four</p>", None);
+/// assert_eq!(text_shingles(&page, &Limits::default()).len(), 2);
+/// ```
+pub fn text_shingles(page: &Page, limits: &Limits) -> Vec<u64> {
+    let (extract, _) = crate::parse::extract(&page.html, limits, 1);
+    let mut shingles = Vec::new();
+    for_each_hash(&extract.body, |_, _, shingle| shingles.extend(shingle));
+    shingles.sort_unstable();
+    shingles.dedup();
+    shingles
 }
 
 /// The hash of a word 3-shingle, from its words' hashes.

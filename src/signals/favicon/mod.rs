@@ -207,8 +207,17 @@ pub(crate) fn shodan_hash(bytes: &[u8]) -> i32 {
     murmur3::murmur3_32(&mut Cursor::new(text.as_bytes()), 0).unwrap_or(0) as i32
 }
 
-/// The perceptual hash of an image, composited on white.
-pub(crate) fn perceptual(image: &RgbaImage, alg: HashAlg, side: u32) -> ImageHash {
+/// The perceptual hash of an image (already composited on white, as [`decode`] returns
+/// it), with `alg` at `side` x `side` bits: the step of [`Favicon::from_bytes`] that the
+/// favicon study (`clonehound-eval`) varies.
+///
+/// ```
+/// use clonehound::fingerprint::favicon::{HASH_BITS, perceptual};
+/// let image = image::RgbaImage::from_pixel(32, 32, image::Rgba([200, 30, 40, 255]));
+/// let hash = perceptual(&image, image_hasher::HashAlg::Mean, 16);
+/// assert_eq!(hash.as_bytes().len() * 8, HASH_BITS as usize);
+/// ```
+pub fn perceptual(image: &RgbaImage, alg: HashAlg, side: u32) -> ImageHash {
     let hasher = HasherConfig::new()
         .hash_size(side, side)
         .hash_alg(alg)
@@ -234,8 +243,15 @@ fn is_svg(bytes: &[u8]) -> bool {
     head.contains("<svg")
 }
 
-/// Decodes any supported format into RGBA composited on a white background.
-pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<(String, RgbaImage)> {
+/// Decodes any supported format (PNG, ICO, GIF, JPEG, BMP, WebP, SVG) into RGBA
+/// composited on a white background, within `limits`; returns the format's name too.
+///
+/// ```
+/// use clonehound::Limits;
+/// use clonehound::fingerprint::favicon::decode;
+/// assert!(decode(b"not an image", &Limits::default()).is_err());
+/// ```
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<(String, RgbaImage)> {
     if is_svg(bytes) {
         return Ok(("svg".to_owned(), render_svg(bytes, limits)?));
     }
@@ -284,7 +300,15 @@ fn decode_as(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Dynam
     })
 }
 
-pub(crate) fn on_white(mut image: RgbaImage) -> RgbaImage {
+/// Composites an image on white, so a transparent icon hashes as a browser shows it on
+/// a light tab.
+///
+/// ```
+/// use clonehound::fingerprint::favicon::on_white;
+/// let clear = image::RgbaImage::from_pixel(1, 1, image::Rgba([0, 0, 0, 0]));
+/// assert_eq!(on_white(clear).get_pixel(0, 0).0, [255, 255, 255, 255]);
+/// ```
+pub fn on_white(mut image: RgbaImage) -> RgbaImage {
     for p in image.pixels_mut() {
         let [r, g, b, a] = p.0;
         let blend =

@@ -246,20 +246,20 @@ pub fn index(
     seed: u64,
     brands: usize,
     pages: usize,
-    limits: &crate::Limits,
-    config: crate::index::IndexConfig,
-) -> crate::Index {
+    limits: &clonehound::Limits,
+    config: clonehound::index::IndexConfig,
+) -> clonehound::Index {
     use rayon::prelude::*;
-    let sites: Vec<(crate::Brand, crate::SiteFingerprint)> = (0..brands as u64)
+    let sites: Vec<(clonehound::Brand, clonehound::SiteFingerprint)> = (0..brands as u64)
         .into_par_iter()
         .map(|id| {
             let b = brand(seed, id, pages);
             let site =
                 super::fingerprint_generated(&b.pages, &format!("https://{}/", b.domain), limits);
-            (crate::Brand::new(b.name, [b.domain]), site)
+            (clonehound::Brand::new(b.name, [b.domain]), site)
         })
         .collect();
-    let mut builder = crate::index::IndexBuilder::new(config);
+    let mut builder = clonehound::index::IndexBuilder::new(config);
     for (b, site) in sites {
         builder.add(b, site);
     }
@@ -273,12 +273,12 @@ pub fn copy_site(
     brand_id: u64,
     pages: usize,
     i: usize,
-    limits: &crate::Limits,
-) -> crate::SiteFingerprint {
+    limits: &clonehound::Limits,
+) -> clonehound::SiteFingerprint {
     let b = brand(seed, brand_id, pages);
     let (url, html) = copy(&b, i, seed ^ i as u64);
-    crate::SiteFingerprint::from_pages(vec![crate::PageFingerprint::new(
-        &crate::Page::from_html(&html, Some(&url)),
+    clonehound::SiteFingerprint::from_pages(vec![clonehound::PageFingerprint::new(
+        &clonehound::Page::from_html(&html, Some(&url)),
         limits,
     )])
 }

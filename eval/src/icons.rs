@@ -8,8 +8,8 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
 
-use crate::Limits;
-use crate::signals::favicon::{decode, on_white, perceptual};
+use clonehound::Limits;
+use clonehound::fingerprint::favicon::{decode, on_white, perceptual};
 
 /// Perceptual hash algorithms that can be measured, by name.
 pub const ALGORITHMS: [&str; 5] = [

@@ -6,7 +6,7 @@
 //! ```
 #![allow(missing_docs)]
 
-use clonehound::eval::icons::{ALGORITHMS, measure};
+use clonehound_eval::icons::{ALGORITHMS, measure};
 
 fn main() {
     println!(

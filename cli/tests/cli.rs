@@ -10,7 +10,9 @@
 use std::process::Command;
 
 fn clonehound(args: &[&str]) -> (i32, String, String) {
+    // From the workspace root, where the README runs it: paths are the README's.
     let out = Command::new(env!("CARGO_BIN_EXE_clonehound"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .args(args)
         .output()
         .unwrap();

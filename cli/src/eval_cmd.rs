@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use clonehound::eval::{
+use clonehound::{Config, compare::model::FEATURE_NAMES, index::IndexConfig};
+use clonehound_eval::{
     CrossValidation, EvalReport, FOLDS, FitSet, MAX_FPR, MethodReport, cross_validate, evaluate,
     evaluate_synthetic,
 };
-use clonehound::eval::{IndexCheck, corpus_index_check, sketch_study, sources_index_check};
-use clonehound::{Config, compare::model::FEATURE_NAMES, index::IndexConfig};
+use clonehound_eval::{IndexCheck, corpus_index_check, sketch_study, sources_index_check};
 
 #[derive(Args)]
 pub struct EvalArgs {

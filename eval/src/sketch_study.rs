@@ -16,9 +16,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{roc_auc, tpr_at_fpr};
-use crate::normalize::for_each_word;
-use crate::sketch::{Sketch, SketchBuilder, hash64};
-use crate::{Config, Result, fingerprint::Site};
+use clonehound::fingerprint::{SKETCH_K, Site, Sketch, text_shingles};
+use clonehound::{Config, Page, Result};
 
 /// One way of comparing texts, scored as a detector.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -39,29 +38,11 @@ struct PageText {
     sketch: Sketch,
 }
 
-fn page_text(html: &str, config: &Config) -> PageText {
-    let (extract, _) = crate::parse::extract(html, &config.limits, 1);
-    let mut window = [0u64; 3];
-    let mut count = 0usize;
-    let mut shingles = Vec::new();
-    // The same shingle hashes as the text signal (`signals/text.rs`).
-    for_each_word(&extract.body, |word| {
-        window = [window[1], window[2], hash64(4, word.as_bytes())];
-        count += 1;
-        if count >= 3 {
-            let mut bytes = [0u8; 24];
-            for (chunk, w) in bytes.chunks_exact_mut(8).zip(&window) {
-                chunk.copy_from_slice(&w.to_le_bytes());
-            }
-            shingles.push(hash64(3, &bytes));
-        }
-    });
-    shingles.sort_unstable();
-    shingles.dedup();
-    let mut builder = SketchBuilder::new(crate::fingerprint::SKETCH_K);
+fn page_text(page: &Page, config: &Config) -> PageText {
+    // The same shingle hashes as the text signal.
+    let shingles = text_shingles(page, &config.limits);
     let mut weights = [0i64; 64];
     for &h in &shingles {
-        builder.push(h);
         for (bit, w) in weights.iter_mut().enumerate() {
             *w += if h >> bit & 1 == 1 { 1 } else { -1 };
         }
@@ -71,14 +52,10 @@ fn page_text(html: &str, config: &Config) -> PageText {
         .enumerate()
         .fold(0u64, |acc, (bit, &w)| acc | (u64::from(w > 0) << bit));
     PageText {
+        sketch: Sketch::from_hashes(shingles.iter().copied(), SKETCH_K),
         shingles,
         simhash,
-        sketch: builder.finish(),
     }
-}
-
-fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
-    crate::sketch::sorted_jaccard(a, b)
 }
 
 /// Runs the study on a corpus directory (`pairs.jsonl` layout), same-site pairs left out.
@@ -93,10 +70,7 @@ pub fn sketch_study(dir: &Path, config: &Config) -> Result<Vec<SketchScore>> {
             let site = Site::from_path(dir.join(p), &config.limits).ok()?;
             Some((
                 *p,
-                site.pages
-                    .iter()
-                    .map(|pg| page_text(&pg.html, config))
-                    .collect(),
+                site.pages.iter().map(|pg| page_text(pg, config)).collect(),
             ))
         })
         .collect();
@@ -112,7 +86,13 @@ pub fn sketch_study(dir: &Path, config: &Config) -> Result<Vec<SketchScore>> {
         ),
         (
             "exact Jaccard of word 3-shingles (all shingles kept)",
-            |a, b| exact_jaccard(&a.shingles, &b.shingles),
+            |a, b| {
+                // A sketch with room for every hash holds the whole set: exact.
+                let whole = |p: &PageText| {
+                    Sketch::from_hashes(p.shingles.iter().copied(), p.shingles.len())
+                };
+                whole(a).jaccard(&whole(b))
+            },
             |p| 8 * p.shingles.len(),
         ),
         (

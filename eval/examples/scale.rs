@@ -13,9 +13,9 @@
 
 use std::time::Instant;
 
-use clonehound::eval::population;
 use clonehound::index::IndexConfig;
 use clonehound::{Index, Limits, Page, PageFingerprint, SiteFingerprint, Verdict};
+use clonehound_eval::population;
 use rayon::prelude::*;
 
 fn arg(i: usize, default: usize) -> usize {

@@ -8,10 +8,10 @@
     missing_docs
 )]
 
-use clonehound::eval::operators::{
+use clonehound::{Brand, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict, compare};
+use clonehound_eval::operators::{
     Rng, minify, mirror, partial, rename_classes, reorder, replace_all_cases,
 };
-use clonehound::{Brand, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict, compare};
 
 struct Firm {
     name: &'static str,

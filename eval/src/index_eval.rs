@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::population;
 use super::synthetic::read_sources;
-use crate::{
+use clonehound::{
     Brand, Error, Index, Limits, Page, PageFingerprint, Result, SiteFingerprint,
     fingerprint::Site,
     index::{IndexBuilder, IndexConfig, IndexStats},
@@ -114,7 +114,7 @@ pub fn check_built_index(label: &str, index: &Index, copies: &[Copy]) -> Result<
                 Some(Miss {
                     copy: copy.name.clone(),
                     truth: name(copy.truth).unwrap_or_default(),
-                    truth_score: crate::compare(
+                    truth_score: clonehound::compare(
                         &truth_site,
                         &copy.site,
                         truth_brand,

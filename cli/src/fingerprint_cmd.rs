@@ -45,7 +45,7 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
                     fp: &PageFingerprint,
                     favicon: Option<&clonehound::fingerprint::Favicon>|
      -> Result<(), String> {
-        let digests = clonehound::eval::Digests::of_bytes(page.html.as_bytes());
+        let digests = clonehound_eval::Digests::of_bytes(page.html.as_bytes());
         let favicon = favicon.map(|f| {
             serde_json::json!({
                 "shodan": f.shodan, "shodan_unsigned": f.shodan_unsigned(),

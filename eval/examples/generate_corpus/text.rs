@@ -1,7 +1,7 @@
 //! Text for generated firms: industry stock phrases shared within an industry, and
 //! firm-specific sentences composed from varied fragments.
 
-use clonehound::eval::operators::Rng;
+use clonehound_eval::operators::Rng;
 
 pub struct Industry {
     pub key: &'static str,

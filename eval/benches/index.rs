@@ -15,8 +15,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use clonehound::eval::population;
 use clonehound::{Index, Limits, Page, PageFingerprint, index::IndexConfig};
+use clonehound_eval::population;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
 
@@ -88,7 +88,7 @@ fn scan(c: &mut Criterion) {
                     population::copy_site(SEED, (i * 7) as u64 % 500, 2, i, &limits)
                 } else {
                     let b = population::brand(SEED, 1_000_000 + i as u64, 1);
-                    clonehound::eval::fingerprint_generated(
+                    clonehound_eval::fingerprint_generated(
                         &b.pages,
                         &format!("https://{}/", b.domain),
                         &limits,

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{MethodReport, PairScores, PairSpec, method_report};
-use crate::score::{COPY_FEATURES, IMPERSONATION_PRIOR, Model, N_FEATURES};
+use clonehound::compare::model::{COPY_FEATURES, IMPERSONATION_PRIOR, Model, N_FEATURES};
 
 /// Folds of the brand-grouped cross-validation.
 pub const FOLDS: usize = 5;

@@ -12,11 +12,11 @@
 use std::path::Path;
 
 use clonehound::SiteFingerprint;
-use clonehound::eval::{
+use clonehound::{Index, Limits, index::IndexConfig};
+use clonehound_eval::{
     IndexCheck, corpus_index_check, fingerprint_generated, generated_index_check, population,
     sources_index_check,
 };
-use clonehound::{Index, Limits, index::IndexConfig};
 
 fn report(c: &IndexCheck) {
     eprintln!(
@@ -33,7 +33,11 @@ fn report(c: &IndexCheck) {
 
 #[test]
 fn index_matches_brute_force_on_the_corpus() {
-    let check = corpus_index_check(Path::new("corpus"), &IndexConfig::default()).unwrap();
+    let check = corpus_index_check(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus")),
+        &IndexConfig::default(),
+    )
+    .unwrap();
     report(&check);
     assert!(check.copies >= 300);
     assert!(check.exactness >= 0.995, "{:.4}", check.exactness);

@@ -33,7 +33,7 @@ pub use metrics::{pr_auc, roc_auc, tpr_at_fpr};
 pub use sketch_study::{SketchScore, sketch_study};
 pub use synthetic::{KINDS as SYNTHETIC_KINDS, synthetic_pairs};
 
-use crate::{Brand, Config, Error, Result, SiteFingerprint, compare, fingerprint::Site};
+use clonehound::{Brand, Config, Error, Result, SiteFingerprint, compare, fingerprint::Site};
 
 /// One labelled pair of `pairs.jsonl`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,7 +151,7 @@ pub struct PairScores {
     /// clonehound with the brand always inferred from the legitimate page.
     pub clonehound_inferred: f64,
     /// The verdict clonehound gives with the pair's brand.
-    pub verdict: crate::Verdict,
+    pub verdict: clonehound::Verdict,
     /// dnstwist's ssdeep baseline.
     pub ssdeep: f64,
     /// dnstwist's TLSH baseline.

@@ -19,7 +19,7 @@ mod text;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use clonehound::eval::operators::{self as ops, Rng};
+use clonehound_eval::operators::{self as ops, Rng};
 use favicon::Icon;
 use layouts::{Firm, LAYOUTS, PLATFORM_DOMAIN, PLATFORM_NAME, PageContent, Section};
 

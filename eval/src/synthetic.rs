@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::operators::{self as ops, Rng};
 use super::{Digests, LoadedSite, PairSpec};
-use crate::{Brand, Config, Error, Page, PageFingerprint, Result, SiteFingerprint};
+use clonehound::{Brand, Config, Error, Page, PageFingerprint, Result, SiteFingerprint};
 
 /// The copy kinds applied to each page.
 pub const KINDS: [&str; 8] = [

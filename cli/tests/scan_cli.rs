@@ -28,7 +28,7 @@ const BRANDS: [(&str, &str, &str); 3] = [
 
 fn corpus(site: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus/sites")
+        .join("../corpus/sites")
         .join(site)
 }
 
@@ -410,7 +410,7 @@ fn a_scan_of_ten_thousand_survives_one_percent_hostile() {
                 .to_string(),
             n if n % 10 == 0 => serde_json::json!({ "url": url, "html": copy }).to_string(),
             _ => {
-                let b = clonehound::eval::population::brand(3, i as u64, 1);
+                let b = clonehound_eval::population::brand(3, i as u64, 1);
                 serde_json::json!({ "url": url, "html": b.pages[0].1 }).to_string()
             }
         };

@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use clonehound::Config;
-use clonehound::eval::{EvalReport, MethodReport, evaluate};
+use clonehound_eval::{EvalReport, MethodReport, evaluate};
 
 fn method<'a>(r: &'a EvalReport, name: &str) -> &'a MethodReport {
     r.headline.iter().find(|m| m.method == name).unwrap()
@@ -19,7 +19,12 @@ fn method<'a>(r: &'a EvalReport, name: &str) -> &'a MethodReport {
 
 #[test]
 fn corpus_meets_the_floors_and_beats_the_baselines() {
-    let report = evaluate(Path::new("corpus"), &Config::default(), true).unwrap();
+    let report = evaluate(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus")),
+        &Config::default(),
+        true,
+    )
+    .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let ours = method(&report, "clonehound (brand given)");
     assert!(
@@ -104,7 +109,7 @@ fn synthetic_copies_of_real_pages_are_found_when_present() {
         eprintln!("skipped: {} is absent", dir.display());
         return;
     }
-    let report = clonehound::eval::evaluate_synthetic(dir, &Config::default(), 80, 4).unwrap();
+    let report = clonehound_eval::evaluate_synthetic(dir, &Config::default(), 80, 4).unwrap();
     let ours = method(&report, "clonehound (brand given)");
     assert!(ours.positives >= 80 * 7, "{} copies", ours.positives);
     assert!(ours.roc_auc >= 0.99, "ROC AUC {:.3}", ours.roc_auc);

@@ -9,9 +9,9 @@
 
 use std::time::{Duration, Instant};
 
-use clonehound::eval::icons::measure;
 use clonehound::fingerprint::favicon::MATCH_DISTANCE;
 use clonehound::{Error, Limits, fingerprint::Favicon};
+use clonehound_eval::icons::measure;
 
 #[test]
 fn copies_match_and_distinct_icons_do_not() {
@@ -215,17 +215,38 @@ fn base64_encode(bytes: &[u8]) -> String {
 #[test]
 fn favicon_evidence_and_a_broken_icon_keeps_the_other_signals() {
     let config = Config::default();
-    let legit =
-        SiteFingerprint::from_path("corpus/sites/kestrel-software", &config.limits).unwrap();
-    let mirror =
-        SiteFingerprint::from_path("corpus/sites/copy-kestrel-software-mirror", &config.limits)
-            .unwrap();
-    let recoloured =
-        SiteFingerprint::from_path("corpus/sites/copy-kestrel-software-favicon", &config.limits)
-            .unwrap();
-    let rebrand =
-        SiteFingerprint::from_path("corpus/sites/copy-kestrel-software-rebrand", &config.limits)
-            .unwrap();
+    let legit = SiteFingerprint::from_path(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corpus/sites/kestrel-software"
+        ),
+        &config.limits,
+    )
+    .unwrap();
+    let mirror = SiteFingerprint::from_path(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corpus/sites/copy-kestrel-software-mirror"
+        ),
+        &config.limits,
+    )
+    .unwrap();
+    let recoloured = SiteFingerprint::from_path(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corpus/sites/copy-kestrel-software-favicon"
+        ),
+        &config.limits,
+    )
+    .unwrap();
+    let rebrand = SiteFingerprint::from_path(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corpus/sites/copy-kestrel-software-rebrand"
+        ),
+        &config.limits,
+    )
+    .unwrap();
     let detail = |s: &SiteFingerprint| {
         let r = compare(&legit, s, None, &config);
         r.evidence
@@ -251,7 +272,12 @@ fn favicon_evidence_and_a_broken_icon_keeps_the_other_signals() {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir("corpus/sites/copy-kestrel-software-mirror").unwrap() {
+    for entry in std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../corpus/sites/copy-kestrel-software-mirror"
+    ))
+    .unwrap()
+    {
         let path = entry.unwrap().path();
         std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
     }
