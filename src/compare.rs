@@ -56,6 +56,79 @@ pub struct Comparison {
     pub suspect_pages: usize,
 }
 
+/// A comparison as text for people, as `clonehound compare` prints it: score and sides,
+/// verdict, brand, the page pair, the signals and the evidence. Text from pages is
+/// passed through [`crate::scan::output::shown`], so it cannot steer a terminal.
+///
+/// ```
+/// use clonehound::{compare, Config, Limits, Page, SiteFingerprint};
+/// let site = SiteFingerprint::from_page(&Page::from_html("<title>Acme</title>", Some("https://acme.com/")), &Limits::default());
+/// let text = compare(&site, &site, None, &Config::default()).to_string();
+/// assert!(text.starts_with("score    "));
+/// ```
+impl std::fmt::Display for Comparison {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::shown::shown;
+        let r = self;
+        let verdict = match r.verdict {
+            Verdict::Rebrand => "REBRAND (copy under another name)",
+            Verdict::Impersonation => "IMPERSONATION (copy keeping the brand's identity)",
+            Verdict::None => "no copy",
+        };
+        writeln!(
+            f,
+            "score    {:.3} (copy side {:.3}, impersonation side {:.3})",
+            r.score, r.sides.copy, r.sides.impersonation
+        )?;
+        writeln!(f, "verdict  {verdict}")?;
+        let domains = if r.brand.domains.is_empty() {
+            "none known".to_owned()
+        } else {
+            r.brand.domains.join(", ")
+        };
+        writeln!(
+            f,
+            "brand    {} (domains: {})",
+            shown(&format!("{:?}", r.brand.name)),
+            shown(&domains)
+        )?;
+        if !r.brand.aliases.is_empty() {
+            writeln!(f, "aliases  {}", shown(&format!("{:?}", r.brand.aliases)))?;
+        }
+        if let (Some(l), Some(s)) = (&r.legit_page, &r.suspect_page) {
+            writeln!(
+                f,
+                "pair     {} <-> {} ({} of {} suspect pages matched)",
+                shown(l),
+                shown(s),
+                r.pages_matched,
+                r.suspect_pages
+            )?;
+        }
+        let s = &r.signals;
+        writeln!(
+            f,
+            "signals  structure {:.2}  style {:.2}  text {:.2} (contained {:.2})  words {:.2}  title {:.2}  assets {:.2} (contained {:.2})  hosts {:.2}",
+            s.structure,
+            s.style,
+            s.text,
+            s.text_containment,
+            s.words,
+            s.title,
+            s.assets,
+            s.asset_containment,
+            s.hosts
+        )?;
+        if r.evidence.is_empty() {
+            writeln!(f, "evidence none")?;
+        }
+        for e in &r.evidence {
+            writeln!(f, "  - [{}] {}", shown(&e.signal), shown(&e.detail))?;
+        }
+        Ok(())
+    }
+}
+
 /// Settings of a comparison.
 ///
 /// ```

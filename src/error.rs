@@ -56,6 +56,15 @@ pub enum Error {
         /// Why it was not read.
         reason: &'static str,
     },
+    /// A brands file that is not valid TOML of the documented shape, or names a brand
+    /// whose pages cannot be read.
+    #[error("{path}: {reason}")]
+    Brands {
+        /// The brands file.
+        path: PathBuf,
+        /// What is wrong, naming the brand or the line.
+        reason: String,
+    },
     /// Bad input to a command or a corpus file (names the line or field).
     #[error("invalid input: {0}")]
     Invalid(String),

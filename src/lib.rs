@@ -56,6 +56,7 @@ mod parse;
 mod precap;
 pub mod scan;
 mod score;
+mod shown;
 mod signals;
 mod sketch;
 mod sniff;

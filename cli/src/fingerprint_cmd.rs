@@ -11,8 +11,8 @@ use clonehound::scan::{InputKind, crawl_sites};
 use clonehound::{Error, Limits, Page, PageFingerprint, SiteFingerprint, fingerprint::Site};
 use serde::Serialize;
 
-use crate::shown::shown;
 use crate::written;
+use clonehound::scan::output::shown;
 
 #[derive(Args)]
 pub struct FingerprintArgs {

@@ -1,23 +1,14 @@
 //! `clonehound index build` and `clonehound index info`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
 use clap::builder::RangedU64ValueParser;
-use clonehound::scan::InputKind;
-use clonehound::scan::feed::{open_warc, read_file};
-use clonehound::{
-    Brand, Error, Index, Limits, PageFingerprint, SiteFingerprint,
-    index::{IndexBuilder, IndexConfig},
-};
-use rayon::prelude::*;
-use serde::Deserialize;
+use clonehound::Index;
+use clonehound::index::{IndexBuilder, IndexConfig};
 
 use crate::progress_bar;
-
-/// Largest brands file read.
-const MAX_BRANDS_FILE_BYTES: u64 = 64 << 20;
 
 #[derive(Subcommand)]
 pub enum IndexCommand {
@@ -44,51 +35,6 @@ pub enum IndexCommand {
     },
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BrandsFile {
-    brand: Vec<BrandEntry>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BrandEntry {
-    name: String,
-    #[serde(default)]
-    domains: Vec<String>,
-    #[serde(default)]
-    aliases: Vec<String>,
-    pages: Vec<PathBuf>,
-}
-
-/// One brand's site from its page sources: site directories and HTML files (with their
-/// favicons) and the pages of WARC files.
-fn brand_site(entry: &BrandEntry, base: &Path, limits: &Limits) -> Result<SiteFingerprint, String> {
-    let mut pages = Vec::new();
-    let mut favicon = None;
-    for source in &entry.pages {
-        let path = base.join(source);
-        let named = |e: Error| format!("brand {:?}: {}: {e}", entry.name, path.display());
-        if InputKind::of(&path) == InputKind::Warc {
-            for page in open_warc(&path, limits).map_err(named)? {
-                let page = page.map_err(named)?;
-                pages.push(PageFingerprint::new(&page, limits));
-            }
-        } else {
-            let site = SiteFingerprint::from_path(&path, limits).map_err(named)?;
-            favicon = favicon.or(site.favicon);
-            pages.extend(site.pages);
-        }
-    }
-    if pages.is_empty() {
-        return Err(format!("brand {:?}: no pages", entry.name));
-    }
-    Ok(SiteFingerprint {
-        favicon,
-        ..SiteFingerprint::from_pages(pages)
-    })
-}
-
 pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
     match cmd {
         IndexCommand::Build {
@@ -96,36 +42,14 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
             output,
             candidates,
         } => {
-            let bytes =
-                read_file(brands, MAX_BRANDS_FILE_BYTES).map_err(|e| crate::about(brands, &e))?;
-            let text =
-                String::from_utf8(bytes).map_err(|e| format!("{}: {e}", brands.display()))?;
-            let file: BrandsFile =
-                toml::from_str(&text).map_err(|e| format!("{}: {e}", brands.display()))?;
-            let base = brands.parent().unwrap_or(Path::new("."));
-            let limits = Limits::default();
-            let progress = progress_bar(quiet, Some(file.brand.len() as u64), "brands");
-            let sites: Vec<Result<SiteFingerprint, String>> = file
-                .brand
-                .par_iter()
-                .map(|entry| {
-                    let site = brand_site(entry, base, &limits);
-                    progress.inc(1);
-                    site
-                })
-                .collect();
-            progress.finish_and_clear();
+            let progress = progress_bar(quiet, None, "brands");
             let config = IndexConfig {
                 candidates: *candidates,
                 ..IndexConfig::default()
             };
-            let mut builder = IndexBuilder::new(config);
-            for (entry, site) in file.brand.iter().zip(sites) {
-                builder.add(
-                    Brand::new(entry.name.clone(), &entry.domains).with_aliases(&entry.aliases),
-                    site?,
-                );
-            }
+            let builder = IndexBuilder::from_brands_file(brands, config, &|| progress.inc(1))
+                .map_err(|e| crate::about(brands, &e))?;
+            progress.finish_and_clear();
             let index = builder.build();
             index.save(output).map_err(|e| crate::about(output, &e))?;
             let s = index.stats();

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use clonehound::{Brand, Comparison, Config, SiteFingerprint, Verdict, compare};
+use clonehound::{Brand, Config, SiteFingerprint, Verdict, compare};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Standard output written line by line. When its reader has gone (`clonehound … |
@@ -19,6 +19,16 @@ macro_rules! println {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            $crate::output_failed(&e);
+        }
+    }};
+}
+
+/// `print!`, likewise.
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout(), $($arg)*) {
             $crate::output_failed(&e);
         }
     }};
@@ -41,9 +51,8 @@ mod eval_cmd;
 mod fingerprint_cmd;
 mod index_cmd;
 mod scan_cmd;
-mod shown;
 
-use shown::shown;
+use clonehound::scan::output::shown;
 
 /// A score threshold: a number in [0, 1]. Any other value would flag everything or
 /// nothing, switching detection off without a word.
@@ -59,7 +68,9 @@ pub(crate) fn unit_interval(text: &str) -> Result<f64, String> {
 /// An error about the file `path`, naming it once (errors about a file name it already).
 pub(crate) fn about(path: &std::path::Path, e: &clonehound::Error) -> String {
     match e {
-        clonehound::Error::NotRead { path: p, .. } | clonehound::Error::Io { path: p, .. }
+        clonehound::Error::NotRead { path: p, .. }
+        | clonehound::Error::Io { path: p, .. }
+        | clonehound::Error::Brands { path: p, .. }
             if p == path =>
         {
             e.to_string()
@@ -206,7 +217,7 @@ fn run_compare(
             });
             println!("{report:#}");
         }
-        Format::Text => print_text(&result),
+        Format::Text => print!("{result}"),
     }
     Ok(if result.verdict == Verdict::None {
         ExitCode::SUCCESS
@@ -250,90 +261,9 @@ fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
             }
             println!("{v:#}");
         }
-        Format::Text => {
-            println!(
-                "source       {} ({})",
-                shown(&favicon.source),
-                shown(&favicon.reason)
-            );
-            println!(
-                "format       {} {}x{}",
-                favicon.format, favicon.width, favicon.height
-            );
-            println!(
-                "shodan       http.favicon.hash:{}   (unsigned {})",
-                favicon.shodan,
-                favicon.shodan_unsigned()
-            );
-            println!("md5          {}", favicon.md5);
-            println!("sha256       {}", favicon.sha256);
-            match (&favicon.phash, &favicon.phash_note) {
-                (Some(phash), _) => println!(
-                    "phash        {phash} ({})",
-                    clonehound::fingerprint::favicon::HASH_ALG
-                ),
-                (None, note) => println!(
-                    "phash        none: {}",
-                    shown(note.as_deref().unwrap_or("not decoded"))
-                ),
-            }
-        }
+        Format::Text => print!("{favicon}"),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_text(r: &Comparison) {
-    let verdict = match r.verdict {
-        Verdict::Rebrand => "REBRAND (copy under another name)",
-        Verdict::Impersonation => "IMPERSONATION (copy keeping the brand's identity)",
-        Verdict::None => "no copy",
-    };
-    println!(
-        "score    {:.3} (copy side {:.3}, impersonation side {:.3})",
-        r.score, r.sides.copy, r.sides.impersonation
-    );
-    println!("verdict  {verdict}");
-    let domains = if r.brand.domains.is_empty() {
-        "none known".to_owned()
-    } else {
-        r.brand.domains.join(", ")
-    };
-    println!(
-        "brand    {} (domains: {})",
-        shown(&format!("{:?}", r.brand.name)),
-        shown(&domains)
-    );
-    if !r.brand.aliases.is_empty() {
-        println!("aliases  {}", shown(&format!("{:?}", r.brand.aliases)));
-    }
-    if let (Some(l), Some(s)) = (&r.legit_page, &r.suspect_page) {
-        println!(
-            "pair     {} <-> {} ({} of {} suspect pages matched)",
-            shown(l),
-            shown(s),
-            r.pages_matched,
-            r.suspect_pages
-        );
-    }
-    let s = &r.signals;
-    println!(
-        "signals  structure {:.2}  style {:.2}  text {:.2} (contained {:.2})  words {:.2}  title {:.2}  assets {:.2} (contained {:.2})  hosts {:.2}",
-        s.structure,
-        s.style,
-        s.text,
-        s.text_containment,
-        s.words,
-        s.title,
-        s.assets,
-        s.asset_containment,
-        s.hosts
-    );
-    if r.evidence.is_empty() {
-        println!("evidence none");
-    }
-    for e in &r.evidence {
-        println!("  - [{}] {}", shown(&e.signal), shown(&e.detail));
-    }
 }
 
 /// A progress bar on standard error, hidden when quiet or not on a terminal.

@@ -3,30 +3,18 @@
 //! (standard error, and an `error` record in JSON Lines/JSON/CSV) and counted; the scan
 //! goes on.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Args;
 use clap::builder::RangedU64ValueParser;
-use clap::{Args, ValueEnum};
-use clonehound::scan::{REPORT_VERSION, ScanConfig, Scanner, Source, SuspectReport};
-use clonehound::{Index, Limits, Verdict};
-use indicatif::ProgressBar;
+use clonehound::Index;
+use clonehound::Limits;
+use clonehound::scan::output::{Format, ReportWriter, shown};
+use clonehound::scan::{ScanConfig, Scanner, Source};
 
-use crate::shown::shown;
 use crate::{progress_bar, written};
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScanFormat {
-    /// Aligned text for people (the default on a terminal).
-    Table,
-    /// One JSON object per suspect (the default when piped).
-    Jsonl,
-    /// One JSON document at the end.
-    Json,
-    /// One row per match.
-    Csv,
-}
 
 #[derive(Args)]
 pub struct ScanArgs {
@@ -37,9 +25,10 @@ pub struct ScanArgs {
     /// (.jsonl, .ndjson), or - for JSON Lines on standard input.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Output format (default: table on a terminal, jsonl otherwise).
-    #[arg(long, value_enum)]
-    format: Option<ScanFormat>,
+    /// Output format: table, jsonl, json or csv (default: table on a terminal, jsonl
+    /// otherwise).
+    #[arg(long, value_parser = |s: &str| s.parse::<Format>())]
+    format: Option<Format>,
     /// Score at or above which a suspect is called a copy (0 to 1).
     #[arg(long, value_parser = crate::unit_interval)]
     threshold: Option<f64>,
@@ -79,120 +68,6 @@ fn peak_memory() -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// Where reports go, in the chosen format.
-struct Output {
-    format: ScanFormat,
-    out: Box<dyn Write>,
-    csv: Option<csv::Writer<Box<dyn Write>>>,
-    /// Records written so far in `--format json`, which streams one document.
-    json_records: usize,
-    progress: ProgressBar,
-}
-
-impl Output {
-    fn write(&mut self, s: &SuspectReport) -> std::io::Result<()> {
-        match self.format {
-            ScanFormat::Jsonl => {
-                let line = serde_json::to_string(s).map_err(std::io::Error::other)?;
-                writeln!(self.out, "{line}")
-            }
-            ScanFormat::Json => {
-                // One document, streamed: memory does not grow with the suspects.
-                let record = serde_json::to_string(s).map_err(std::io::Error::other)?;
-                let lead = if self.json_records == 0 { "" } else { "," };
-                self.json_records += 1;
-                writeln!(self.out, "{lead}{record}")
-            }
-            ScanFormat::Csv => self.csv_rows(s),
-            ScanFormat::Table => {
-                let out = &mut self.out;
-                self.progress.suspend(|| table(out, s))
-            }
-        }
-    }
-
-    fn csv_rows(&mut self, s: &SuspectReport) -> std::io::Result<()> {
-        let Some(w) = self.csv.as_mut() else {
-            return Ok(());
-        };
-        let row = |rank: String, brand: &str, score: String, verdict: &str, evidence: String| {
-            [
-                s.suspect.clone(),
-                rank,
-                brand.into(),
-                score,
-                verdict.into(),
-                evidence,
-            ]
-        };
-        let rows: Vec<[String; 6]> = match (&s.matches, &s.error) {
-            (_, Some(e)) => vec![row(String::new(), "", String::new(), "error", e.clone())],
-            (Some(ms), _) if ms.is_empty() => {
-                vec![row(String::new(), "", String::new(), "none", String::new())]
-            }
-            (Some(ms), _) => ms
-                .iter()
-                .enumerate()
-                .map(|(i, m)| {
-                    let evidence = m
-                        .evidence
-                        .iter()
-                        .map(|e| format!("[{}] {}", e.signal, e.detail))
-                        .collect::<Vec<_>>()
-                        .join(" | ");
-                    let score = format!("{:.4}", m.score);
-                    row(
-                        (i + 1).to_string(),
-                        &m.brand,
-                        score,
-                        verdict_word(m.verdict),
-                        evidence,
-                    )
-                })
-                .collect(),
-            (None, None) => Vec::new(),
-        };
-        for row in rows {
-            w.write_record(&row).map_err(csv_io)?;
-        }
-        Ok(())
-    }
-}
-
-/// A suspect as aligned text for people.
-fn table(out: &mut Box<dyn Write>, s: &SuspectReport) -> std::io::Result<()> {
-    let suspect = shown(&s.suspect);
-    match (&s.matches, &s.error) {
-        (_, Some(e)) => writeln!(out, "{suspect}  ERROR  {}", shown(e)),
-        (Some(ms), _) if ms.is_empty() => writeln!(out, "{suspect}  clean"),
-        (Some(ms), _) => {
-            writeln!(out, "{suspect}")?;
-            for m in ms {
-                writeln!(
-                    out,
-                    "  {:<14} {:.3}  {}",
-                    verdict_word(m.verdict).to_uppercase(),
-                    m.score,
-                    shown(&m.brand)
-                )?;
-                for e in &m.evidence {
-                    writeln!(out, "      [{}] {}", shown(&e.signal), shown(&e.detail))?;
-                }
-            }
-            Ok(())
-        }
-        (None, None) => Ok(()),
-    }
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Rebrand => "rebrand",
-        Verdict::Impersonation => "impersonation",
-        Verdict::None => "none",
-    }
-}
-
 pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     let mut index = Index::load(&args.index).map_err(|e| crate::about(&args.index, &e))?;
     if let Some(t) = args.threshold {
@@ -216,56 +91,28 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     };
     let stdout = std::io::stdout();
     let format = args.format.unwrap_or(if stdout.is_terminal() {
-        ScanFormat::Table
+        Format::Table
     } else {
-        ScanFormat::Jsonl
+        Format::Jsonl
     });
-    let out: Box<dyn Write> = Box::new(std::io::BufWriter::new(stdout));
-    let (out, csv) = if format == ScanFormat::Csv {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(["suspect", "rank", "brand", "score", "verdict", "evidence"])
-            .map_err(|e| written(&csv_io(e)))?;
-        (Box::new(std::io::sink()) as Box<dyn Write>, Some(w))
-    } else {
-        (out, None)
-    };
-    let mut output = Output {
-        format,
-        out,
-        csv,
-        json_records: 0,
-        progress: progress_bar(quiet, None, "pages"),
-    };
     let io = |e: std::io::Error| written(&e);
-    if format == ScanFormat::Json {
-        writeln!(output.out, "{{\"results\": [").map_err(io)?;
-    }
+    let mut output = ReportWriter::new(format, std::io::BufWriter::new(stdout)).map_err(io)?;
+    let progress = progress_bar(quiet, None, "pages");
     let sources: Vec<Source> = args.inputs.iter().map(Source::from).collect();
     let mut reports = Scanner::new(index, config).scan(sources);
     for report in reports.by_ref() {
         if let Some(error) = &report.error {
-            output.progress.suspend(|| {
+            progress.suspend(|| {
                 eprintln!("clonehound: {}: {}", shown(&report.suspect), shown(error));
             });
         }
-        output.progress.inc(report.pages.unwrap_or(0) as u64);
-        output.write(&report).map_err(io)?;
+        progress.inc(report.pages.unwrap_or(0) as u64);
+        progress.suspend(|| output.write(&report)).map_err(io)?;
     }
     let mut summary = reports.summary().clone();
     summary.peak_memory_bytes = peak_memory();
-    output.progress.finish_and_clear();
-    if format == ScanFormat::Json {
-        let summary = serde_json::to_string(&summary).map_err(|e| e.to_string())?;
-        writeln!(
-            output.out,
-            "],\n\"summary\": {summary},\n\"report_version\": {REPORT_VERSION}}}"
-        )
-        .map_err(io)?;
-    }
-    if let Some(w) = output.csv.as_mut() {
-        w.flush().map_err(io)?;
-    }
-    output.out.flush().map_err(io)?;
+    progress.finish_and_clear();
+    output.finish(&summary).map_err(io)?;
     if !quiet {
         let peak = summary
             .peak_memory_bytes
@@ -283,12 +130,4 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// The I/O error inside a CSV writer's error, so a broken pipe is still one.
-fn csv_io(e: csv::Error) -> std::io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
 }

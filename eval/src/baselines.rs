@@ -45,7 +45,7 @@ impl Digests {
     /// Digests of bytes as they are, as malware and page-hash databases store them.
     ///
     /// ```
-    /// let d = clonehound::eval::Digests::of_bytes(&b"<p>a page long enough for TLSH to accept it, with some variety of bytes 0123456789</p>".repeat(4));
+    /// let d = clonehound_eval::Digests::of_bytes(&b"<p>a page long enough for TLSH to accept it, with some variety of bytes 0123456789</p>".repeat(4));
     /// assert!(d.tlsh.is_some_and(|t| t.starts_with("T1")));
     /// assert!(d.ssdeep.is_some());
     /// ```

@@ -12,6 +12,7 @@ mod index_eval;
 mod metrics;
 pub mod operators;
 pub mod population;
+mod print;
 mod sketch_study;
 mod synthetic;
 
@@ -30,6 +31,7 @@ pub use index_eval::{
     fingerprint_generated, generated_index_check, sources_index_check,
 };
 pub use metrics::{pr_auc, roc_auc, tpr_at_fpr};
+pub use print::sketch_table;
 pub use sketch_study::{SketchScore, sketch_study};
 pub use synthetic::{KINDS as SYNTHETIC_KINDS, synthetic_pairs};
 

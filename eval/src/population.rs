@@ -70,7 +70,7 @@ pub struct GeneratedBrand {
 /// Brand `id` of the population seeded by `seed`, with `pages` pages.
 ///
 /// ```
-/// use clonehound::eval::population::brand;
+/// use clonehound_eval::population::brand;
 /// let a = brand(7, 1, 3);
 /// assert_eq!(a.pages.len(), 3);
 /// assert_eq!(a.pages, brand(7, 1, 3).pages);
@@ -194,7 +194,7 @@ pub const COPY_KINDS: [&str; 5] = ["mirror", "phish", "rebrand", "partial", "rew
 /// with the URL it is found at.
 ///
 /// ```
-/// use clonehound::eval::population::{brand, copy};
+/// use clonehound_eval::population::{brand, copy};
 /// let b = brand(1, 5, 1);
 /// let (url, html) = copy(&b, 2, 9);
 /// assert!(url.starts_with("http"));
@@ -239,7 +239,7 @@ pub fn copy(brand: &GeneratedBrand, kind: usize, seed: u64) -> (String, String) 
 ///
 /// ```
 /// use clonehound::{Limits, index::IndexConfig};
-/// let index = clonehound::eval::population::index(3, 20, 1, &Limits::default(), IndexConfig::default());
+/// let index = clonehound_eval::population::index(3, 20, 1, &Limits::default(), IndexConfig::default());
 /// assert_eq!(index.len(), 20);
 /// ```
 pub fn index(

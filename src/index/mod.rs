@@ -22,6 +22,7 @@
 //! when that brand is a candidate, so a 100,000-page index loads in well under a second
 //! and keeps well under 1 KiB per brand page in memory.
 
+mod brands;
 mod build;
 mod cache;
 mod keys;
@@ -30,6 +31,7 @@ mod store;
 
 use serde::{Deserialize, Serialize};
 
+pub use brands::{BrandEntry, BrandsFile, MAX_BRANDS_FILE_BYTES};
 pub use build::IndexBuilder;
 
 use crate::brand::Brand;

@@ -195,6 +195,49 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A favicon's hashes as text for people, as `clonehound favicon` prints them: where it
+/// came from, its format, the Shodan, MD5 and SHA-256 hashes and the perceptual hash
+/// (or why there is none). Text from pages cannot steer a terminal.
+///
+/// ```
+/// use clonehound::{Limits, fingerprint::Favicon};
+/// let icon = Favicon::from_bytes(b"not an image", "inline", "test", &Limits::default())?;
+/// assert!(icon.to_string().contains("phash        none"));
+/// # Ok::<(), clonehound::Error>(())
+/// ```
+impl std::fmt::Display for Favicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::shown::shown;
+        writeln!(
+            f,
+            "source       {} ({})",
+            shown(&self.source),
+            shown(&self.reason)
+        )?;
+        writeln!(
+            f,
+            "format       {} {}x{}",
+            self.format, self.width, self.height
+        )?;
+        writeln!(
+            f,
+            "shodan       http.favicon.hash:{}   (unsigned {})",
+            self.shodan,
+            self.shodan_unsigned()
+        )?;
+        writeln!(f, "md5          {}", self.md5)?;
+        writeln!(f, "sha256       {}", self.sha256)?;
+        match (&self.phash, &self.phash_note) {
+            (Some(phash), _) => writeln!(f, "phash        {phash} ({HASH_ALG})"),
+            (None, note) => writeln!(
+                f,
+                "phash        none: {}",
+                shown(note.as_deref().unwrap_or("not decoded"))
+            ),
+        }
+    }
+}
+
 /// MurmurHash3 x86_32, seed 0, over base64 with a newline every 76 characters and a
 /// trailing one (Python's `base64.encodebytes`, which Shodan uses).
 pub(crate) fn shodan_hash(bytes: &[u8]) -> i32 {

@@ -18,6 +18,11 @@ fn steers(c: char) -> bool {
 }
 
 /// `text` with every character that could steer a terminal written as `\u{…}`.
+///
+/// ```
+/// use clonehound::scan::output::shown;
+/// assert_eq!(shown("site\r\nother  clean"), "site\\u{d}\\u{a}other  clean");
+/// ```
 pub fn shown(text: &str) -> Cow<'_, str> {
     if !text.chars().any(steers) {
         return Cow::Borrowed(text);

@@ -1,0 +1,231 @@
+//! Scan reports written out: JSON Lines, one JSON document, CSV, or aligned text for
+//! people. `clonehound scan --format` is this module; a pipeline embedding the scanner
+//! writes the same bytes with the same [`ReportWriter`].
+
+use std::io::{self, Write};
+use std::str::FromStr;
+
+pub use crate::shown::shown;
+
+use super::{REPORT_VERSION, Summary, SuspectReport};
+use crate::Verdict;
+
+/// An output format of scan reports.
+///
+/// ```
+/// use clonehound::scan::output::Format;
+/// assert_eq!("jsonl".parse::<Format>(), Ok(Format::Jsonl));
+/// assert!("xml".parse::<Format>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text for people; page text is passed through [`shown`].
+    Table,
+    /// One [`SuspectReport`] as JSON per line (the wire format).
+    Jsonl,
+    /// One JSON document: `{"results": [...], "summary": {...}, "report_version": N}`,
+    /// streamed, so memory does not grow with the suspects.
+    Json,
+    /// One row per match: `suspect, rank, brand, score, verdict, evidence`.
+    Csv,
+}
+
+impl Format {
+    /// Every format, by the name [`FromStr`] reads.
+    pub const NAMES: [(&'static str, Format); 4] = [
+        ("table", Format::Table),
+        ("jsonl", Format::Jsonl),
+        ("json", Format::Json),
+        ("csv", Format::Csv),
+    ];
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(s))
+            .map(|&(_, f)| f)
+            .ok_or_else(|| format!("unknown format {s:?} (table, jsonl, json or csv)"))
+    }
+}
+
+/// Writes scan reports in one [`Format`]: [`ReportWriter::write`] each report as it
+/// comes, then [`ReportWriter::finish`] with the scan's summary.
+///
+/// ```
+/// use clonehound::scan::output::{Format, ReportWriter};
+/// use clonehound::scan::{Summary, SuspectReport};
+/// let report = SuspectReport { suspect: "a.html".into(), pages: Some(1), matches: Some(vec![]), error: None };
+/// let mut writer = ReportWriter::new(Format::Csv, Vec::new())?;
+/// writer.write(&report)?;
+/// let bytes = writer.finish(&Summary::default())?;
+/// assert_eq!(String::from_utf8_lossy(&bytes), "suspect,rank,brand,score,verdict,evidence\na.html,,,,none,\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct ReportWriter<W: Write> {
+    format: Format,
+    out: Option<W>,
+    csv: Option<csv::Writer<W>>,
+    /// Records written so far in [`Format::Json`].
+    json_records: usize,
+}
+
+impl<W: Write> ReportWriter<W> {
+    /// A writer to `out`; CSV's header and JSON's opening are written at once.
+    pub fn new(format: Format, mut out: W) -> io::Result<Self> {
+        let mut csv = None;
+        match format {
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(["suspect", "rank", "brand", "score", "verdict", "evidence"])
+                    .map_err(csv_io)?;
+                csv = Some(w);
+                return Ok(ReportWriter {
+                    format,
+                    out: None,
+                    csv,
+                    json_records: 0,
+                });
+            }
+            Format::Json => writeln!(out, "{{\"results\": [")?,
+            Format::Table | Format::Jsonl => {}
+        }
+        Ok(ReportWriter {
+            format,
+            out: Some(out),
+            csv,
+            json_records: 0,
+        })
+    }
+
+    /// Writes one suspect's report.
+    pub fn write(&mut self, s: &SuspectReport) -> io::Result<()> {
+        if let Some(w) = self.csv.as_mut() {
+            return csv_rows(w, s);
+        }
+        let Some(out) = self.out.as_mut() else {
+            return Ok(());
+        };
+        match self.format {
+            Format::Json => {
+                let record = serde_json::to_string(s).map_err(io::Error::other)?;
+                let lead = if self.json_records == 0 { "" } else { "," };
+                self.json_records += 1;
+                writeln!(out, "{lead}{record}")
+            }
+            Format::Table => table(out, s),
+            Format::Jsonl | Format::Csv => {
+                let line = serde_json::to_string(s).map_err(io::Error::other)?;
+                writeln!(out, "{line}")
+            }
+        }
+    }
+
+    /// Ends the output (JSON's summary and closing), flushes it and hands the writer back.
+    pub fn finish(self, summary: &Summary) -> io::Result<W> {
+        if let Some(w) = self.csv {
+            return w.into_inner().map_err(|e| io::Error::other(e.to_string()));
+        }
+        let Some(mut out) = self.out else {
+            return Err(io::Error::other("report writer has no output"));
+        };
+        if self.format == Format::Json {
+            let summary = serde_json::to_string(summary).map_err(io::Error::other)?;
+            writeln!(
+                out,
+                "],\n\"summary\": {summary},\n\"report_version\": {REPORT_VERSION}}}"
+            )?;
+        }
+        out.flush()?;
+        Ok(out)
+    }
+}
+
+fn csv_rows<W: Write>(w: &mut csv::Writer<W>, s: &SuspectReport) -> io::Result<()> {
+    let row = |rank: String, brand: &str, score: String, verdict: &str, evidence: String| {
+        [
+            s.suspect.clone(),
+            rank,
+            brand.into(),
+            score,
+            verdict.into(),
+            evidence,
+        ]
+    };
+    let rows: Vec<[String; 6]> = match (&s.matches, &s.error) {
+        (_, Some(e)) => vec![row(String::new(), "", String::new(), "error", e.clone())],
+        (Some(ms), _) if ms.is_empty() => {
+            vec![row(String::new(), "", String::new(), "none", String::new())]
+        }
+        (Some(ms), _) => ms
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let evidence = m
+                    .evidence
+                    .iter()
+                    .map(|e| format!("[{}] {}", e.signal, e.detail))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                let score = format!("{:.4}", m.score);
+                row(
+                    (i + 1).to_string(),
+                    &m.brand,
+                    score,
+                    verdict_word(m.verdict),
+                    evidence,
+                )
+            })
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    for row in rows {
+        w.write_record(&row).map_err(csv_io)?;
+    }
+    Ok(())
+}
+
+/// A suspect as aligned text for people.
+fn table(out: &mut impl Write, s: &SuspectReport) -> io::Result<()> {
+    let suspect = shown(&s.suspect);
+    match (&s.matches, &s.error) {
+        (_, Some(e)) => writeln!(out, "{suspect}  ERROR  {}", shown(e)),
+        (Some(ms), _) if ms.is_empty() => writeln!(out, "{suspect}  clean"),
+        (Some(ms), _) => {
+            writeln!(out, "{suspect}")?;
+            for m in ms {
+                writeln!(
+                    out,
+                    "  {:<14} {:.3}  {}",
+                    verdict_word(m.verdict).to_uppercase(),
+                    m.score,
+                    shown(&m.brand)
+                )?;
+                for e in &m.evidence {
+                    writeln!(out, "      [{}] {}", shown(&e.signal), shown(&e.detail))?;
+                }
+            }
+            Ok(())
+        }
+        (None, None) => Ok(()),
+    }
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Rebrand => "rebrand",
+        Verdict::Impersonation => "impersonation",
+        Verdict::None => "none",
+    }
+}
+
+/// The I/O error inside a CSV writer's error, so a broken pipe is still one.
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
