@@ -283,6 +283,31 @@ fn check_version(json: &str) -> Result<()> {
     Ok(())
 }
 
+/// The favicon of `path`: an icon file's own, or, for an HTML page or a site directory,
+/// the favicon its pages link to (an error saying why when there is none).
+///
+/// ```
+/// use clonehound::{Limits, fingerprint::favicon_of};
+/// let dir = std::env::temp_dir().join("clonehound-doc-favicon-of");
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("index.html"), "<title>No icon here</title>")?;
+/// assert!(favicon_of(&dir, &Limits::default()).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn favicon_of(path: impl AsRef<Path>, limits: &Limits) -> Result<Favicon> {
+    let path = path.as_ref();
+    if !(path.is_dir() || crate::input::is_html_name(path)) {
+        return Favicon::from_path(path, limits);
+    }
+    let site = SiteFingerprint::from_path(path, limits)?;
+    site.favicon.ok_or_else(|| {
+        Error::Favicon(format!(
+            "no favicon: {}",
+            site.favicon_note.unwrap_or_default()
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

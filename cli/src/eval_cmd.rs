@@ -1,13 +1,15 @@
 //! `clonehound eval`: metrics on a labelled corpus, beside dnstwist's baselines.
 
-use std::io::Write;
+use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 use clonehound::{Config, index::IndexConfig};
-use clonehound_eval::{FitSet, cross_validate, evaluate, evaluate_synthetic, sketch_table};
-use clonehound_eval::{corpus_index_check, sketch_study, sources_index_check};
+use clonehound_eval::{
+    evaluate, evaluate_synthetic, fit_dirs, index_check, sketch_study, write_jsonl,
+};
+use serde::Serialize;
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -47,26 +49,24 @@ pub struct EvalArgs {
 
 pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
     let config = Config::default();
+    let json = args.format == "json";
     if args.fit {
-        return fit(args, &config);
+        let cv = fit_dirs(&args.dirs, &config)?;
+        save_scores(args, &cv.scores)?;
+        return show(&cv, json);
     }
     let [dir] = args.dirs.as_slice() else {
         return Err("give one directory (only --fit takes several)".to_owned());
     };
     if args.index {
-        return index_check(dir, &args.format);
+        let check = index_check(dir, &IndexConfig::default()).map_err(|e| e.to_string())?;
+        return show(&check, json);
     }
     if args.sketch_study {
-        let scores = sketch_study(dir, &config).map_err(|e| e.to_string())?;
-        if args.format == "json" {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&scores).map_err(|e| e.to_string())?
-            );
-        } else {
-            print!("{}", sketch_table(&scores));
-        }
-        return Ok(ExitCode::SUCCESS);
+        return show(
+            &sketch_study(dir, &config).map_err(|e| e.to_string())?,
+            json,
+        );
     }
     let report = if args.synthetic {
         evaluate_synthetic(dir, &config, 300, 4)
@@ -74,78 +74,25 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
         evaluate(dir, &config, !args.no_attribution)
     }
     .map_err(|e| e.to_string())?;
-    if let Some(path) = &args.scores {
-        write_jsonl(path, &report.scores).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    match args.format.as_str() {
-        "json" => println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-        ),
-        _ => print!("{report}"),
-    }
-    Ok(ExitCode::SUCCESS)
+    save_scores(args, &report.scores)?;
+    show(&report, json)
 }
 
-fn index_check(dir: &std::path::Path, format: &str) -> Result<ExitCode, String> {
-    let config = IndexConfig::default();
-    let check = if dir.join("sources.tsv").is_file() {
-        sources_index_check(dir, &config)
+/// Writes every pair's scores where `--scores` says.
+fn save_scores<T: Serialize>(args: &EvalArgs, scores: &[T]) -> Result<(), String> {
+    match &args.scores {
+        Some(path) => write_jsonl(path, scores).map_err(|e| format!("{}: {e}", path.display())),
+        None => Ok(()),
+    }
+}
+
+/// Prints a report as pretty JSON or as its text.
+fn show<T: Serialize + Display>(report: &T, json: bool) -> Result<ExitCode, String> {
+    if json {
+        let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+        println!("{text}");
     } else {
-        corpus_index_check(dir, &config)
+        print!("{report}");
     }
-    .map_err(|e| e.to_string())?;
-    if format == "json" {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&check).map_err(|e| e.to_string())?
-        );
-    } else {
-        print!("{check}");
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn write_jsonl<T: serde::Serialize>(path: &PathBuf, scores: &[T]) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    for s in scores {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string(s).map_err(std::io::Error::other)?
-        )?;
-    }
-    out.flush()
-}
-
-fn fit(args: &EvalArgs, config: &Config) -> Result<ExitCode, String> {
-    let mut sets = Vec::new();
-    for dir in &args.dirs {
-        let report = evaluate(dir, config, false).map_err(|e| format!("{}: {e}", dir.display()))?;
-        if !report.errors.is_empty() {
-            return Err(format!(
-                "{}: {} sites failed to load (first: {})",
-                dir.display(),
-                report.errors.len(),
-                report.errors.first().map_or("", String::as_str)
-            ));
-        }
-        sets.push(FitSet {
-            label: dir.display().to_string(),
-            scores: report.scores,
-        });
-    }
-    let cv = cross_validate(&sets);
-    if let Some(path) = &args.scores {
-        write_jsonl(path, &cv.scores).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    if args.format == "json" {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&cv).map_err(|e| e.to_string())?
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    print!("{cv}");
     Ok(ExitCode::SUCCESS)
 }

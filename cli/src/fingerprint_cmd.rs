@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use clonehound::fingerprint::{Favicon, Site};
 use clonehound::scan::feed::{open_json_lines, open_warc, stdin_json_lines};
 use clonehound::scan::{InputKind, crawl_sites};
-use clonehound::{Error, Limits, Page, PageFingerprint, SiteFingerprint, fingerprint::Site};
-use serde::Serialize;
+use clonehound::{Error, Limits, Page, PageFingerprint, SiteFingerprint};
+use clonehound_eval::PageRecord;
 
 use crate::written;
 use clonehound::scan::output::shown;
@@ -22,45 +23,17 @@ pub struct FingerprintArgs {
     inputs: Vec<PathBuf>,
 }
 
-#[derive(Serialize)]
-struct FingerprintOut<'a> {
-    input: &'a str,
-    url: Option<&'a str>,
-    /// SHA-256 of the page's HTML as UTF-8 (the body itself for UTF-8 pages).
-    sha256: String,
-    tlsh: Option<String>,
-    ssdeep: Option<String>,
-    favicon: Option<serde_json::Value>,
-    fingerprint: &'a PageFingerprint,
-}
-
 /// Writes one JSON line per page: our fingerprint with the pivots other tools use.
 pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
-    use sha2::Digest;
     let limits = Limits::default();
     let mut out = std::io::BufWriter::new(std::io::stdout());
     let mut errors = 0;
     let mut emit = |input: &str,
                     page: &Page,
                     fp: &PageFingerprint,
-                    favicon: Option<&clonehound::fingerprint::Favicon>|
+                    favicon: Option<&Favicon>|
      -> Result<(), String> {
-        let digests = clonehound_eval::Digests::of_bytes(page.html.as_bytes());
-        let favicon = favicon.map(|f| {
-            serde_json::json!({
-                "shodan": f.shodan, "shodan_unsigned": f.shodan_unsigned(),
-                "md5": f.md5, "sha256": f.sha256, "phash": f.phash, "source": f.source,
-            })
-        });
-        let line = FingerprintOut {
-            input,
-            url: page.url.as_deref(),
-            sha256: hex(&sha2::Sha256::digest(page.html.as_bytes())),
-            tlsh: digests.tlsh,
-            ssdeep: digests.ssdeep,
-            favicon,
-            fingerprint: fp,
-        };
+        let line = PageRecord::new(input, page, fp, favicon);
         let json = serde_json::to_string(&line).map_err(|e| e.to_string())?;
         writeln!(out, "{json}").map_err(|e| written(&e))
     };
@@ -120,9 +93,4 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// The I/O error inside a CSV writer's error, so a broken pipe is still one.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -42,7 +42,7 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
             output,
             candidates,
         } => {
-            let progress = progress_bar(quiet, None, "brands");
+            let progress = progress_bar(quiet, "brands");
             let config = IndexConfig {
                 candidates: *candidates,
                 ..IndexConfig::default()

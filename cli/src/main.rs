@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use clonehound::fingerprint::favicon_of;
 use clonehound::{Brand, Config, SiteFingerprint, Verdict, compare};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -206,15 +207,14 @@ fn run_compare(
     let result = compare(&l, &s, Some(&brand), &config);
     match format {
         Format::Json => {
-            let report = serde_json::json!({
-                "legit": legit, "suspect": suspect,
-                "score": result.score, "verdict": result.verdict, "sides": result.sides,
-                "signals": result.signals,
-                "evidence": result.evidence, "brand": result.brand,
-                "legit_page": result.legit_page, "suspect_page": result.suspect_page,
-                "pages_matched": result.pages_matched, "suspect_pages": result.suspect_pages,
-                "config": config, "version": env!("CARGO_PKG_VERSION"),
-            });
+            let mut report = serde_json::to_value(&result).map_err(|e| e.to_string())?;
+            if let Some(map) = report.as_object_mut() {
+                map.insert("legit".into(), legit.display().to_string().into());
+                map.insert("suspect".into(), suspect.display().to_string().into());
+                let config = serde_json::to_value(&config).map_err(|e| e.to_string())?;
+                map.insert("config".into(), config);
+                map.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+            }
             println!("{report:#}");
         }
         Format::Text => print!("{result}"),
@@ -228,27 +228,7 @@ fn run_compare(
 
 fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
     let limits = clonehound::Limits::default();
-    let named = |e: clonehound::Error| about(path, &e);
-    let is_html = |p: &PathBuf| {
-        p.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "xhtml"))
-    };
-    let favicon = if path.is_dir() || is_html(path) {
-        let site = SiteFingerprint::from_path(path, &limits).map_err(named)?;
-        match site.favicon {
-            Some(f) => f,
-            None => {
-                return Err(format!(
-                    "{}: no favicon: {}",
-                    path.display(),
-                    site.favicon_note.unwrap_or_default()
-                ));
-            }
-        }
-    } else {
-        clonehound::fingerprint::Favicon::from_path(path, &limits).map_err(named)?
-    };
+    let favicon = favicon_of(path, &limits).map_err(|e| about(path, &e))?;
     match format {
         Format::Json => {
             let mut v = serde_json::to_value(&favicon).map_err(|e| e.to_string())?;
@@ -267,14 +247,11 @@ fn run_favicon(path: &PathBuf, format: Format) -> Result<ExitCode, String> {
 }
 
 /// A progress bar on standard error, hidden when quiet or not on a terminal.
-pub(crate) fn progress_bar(quiet: bool, len: Option<u64>, unit: &str) -> ProgressBar {
+pub(crate) fn progress_bar(quiet: bool, unit: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = match len {
-        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
-    };
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     let template = format!("{{spinner}} {{pos}} {unit} ({{per_sec}}) {{elapsed}} {{msg}}");
     if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style);

@@ -97,7 +97,7 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     });
     let io = |e: std::io::Error| written(&e);
     let mut output = ReportWriter::new(format, std::io::BufWriter::new(stdout)).map_err(io)?;
-    let progress = progress_bar(quiet, None, "pages");
+    let progress = progress_bar(quiet, "pages");
     let sources: Vec<Source> = args.inputs.iter().map(Source::from).collect();
     let mut reports = Scanner::new(index, config).scan(sources);
     for report in reports.by_ref() {

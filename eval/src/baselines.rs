@@ -4,7 +4,11 @@
 
 use std::sync::LazyLock;
 
+use clonehound::fingerprint::Favicon;
+use clonehound::{Page, PageFingerprint};
 use regex::Regex;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 static ATTRS: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"(?i)\b(href|src|action)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)"#).ok());
@@ -71,6 +75,63 @@ impl Digests {
                 tlsh::compare(a, b).map_or(0.0, |d| (100.0 - f64::from(d.min(300)) / 3.0) / 100.0)
             }
             _ => 0.0,
+        }
+    }
+}
+
+/// One line of `clonehound fingerprint`: a page's fingerprint with the pivots other
+/// tools search by (SHA-256 of the HTML, TLSH and ssdeep of its bytes, the favicon's
+/// Shodan, MD5, SHA-256 and perceptual hashes).
+///
+/// ```
+/// use clonehound::{Limits, Page, PageFingerprint};
+/// let page = Page::from_html("<title>Acme</title>", Some("https://acme.com/"));
+/// let fp = PageFingerprint::new(&page, &Limits::default());
+/// let record = clonehound_eval::PageRecord::new("acme.html", &page, &fp, None);
+/// assert_eq!(record.sha256.len(), 64);
+/// ```
+#[derive(Debug, Serialize)]
+pub struct PageRecord<'a> {
+    /// The input the page came from.
+    pub input: &'a str,
+    /// The page's URL, when known.
+    pub url: Option<&'a str>,
+    /// SHA-256 of the page's HTML as UTF-8 (the body itself for UTF-8 pages).
+    pub sha256: String,
+    /// TLSH of the same bytes.
+    pub tlsh: Option<String>,
+    /// ssdeep of the same bytes.
+    pub ssdeep: Option<String>,
+    /// The site's favicon pivots: `shodan`, `shodan_unsigned`, `md5`, `sha256`, `phash`,
+    /// `source`.
+    pub favicon: Option<serde_json::Value>,
+    /// clonehound's fingerprint.
+    pub fingerprint: &'a PageFingerprint,
+}
+
+impl<'a> PageRecord<'a> {
+    /// The record of `page` (read from `input`), fingerprinted as `fingerprint`.
+    pub fn new(
+        input: &'a str,
+        page: &'a Page,
+        fingerprint: &'a PageFingerprint,
+        favicon: Option<&Favicon>,
+    ) -> PageRecord<'a> {
+        let digests = Digests::of_bytes(page.html.as_bytes());
+        let sha256 = Sha256::digest(page.html.as_bytes());
+        PageRecord {
+            input,
+            url: page.url.as_deref(),
+            sha256: sha256.iter().map(|b| format!("{b:02x}")).collect(),
+            tlsh: digests.tlsh,
+            ssdeep: digests.ssdeep,
+            favicon: favicon.map(|f| {
+                serde_json::json!({
+                    "shodan": f.shodan, "shodan_unsigned": f.shodan_unsigned(),
+                    "md5": f.md5, "sha256": f.sha256, "phash": f.phash, "source": f.source,
+                })
+            }),
+            fingerprint,
         }
     }
 }

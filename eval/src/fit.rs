@@ -343,6 +343,32 @@ pub fn cross_validate(sets: &[FitSet]) -> CrossValidation {
     }
 }
 
+/// Evaluates every directory (brand given and inferred, no attribution) and
+/// cross-validates the score on all of them: `clonehound eval --fit DIR...`. A directory
+/// with sites that fail to load is an error, naming the first.
+pub fn fit_dirs(
+    dirs: &[std::path::PathBuf],
+    config: &clonehound::Config,
+) -> Result<CrossValidation, String> {
+    let mut sets = Vec::new();
+    for dir in dirs {
+        let report =
+            super::evaluate(dir, config, false).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if let Some(first) = report.errors.first() {
+            return Err(format!(
+                "{}: {} sites failed to load (first: {first})",
+                dir.display(),
+                report.errors.len(),
+            ));
+        }
+        sets.push(FitSet {
+            label: dir.display().to_string(),
+            scores: report.scores,
+        });
+    }
+    Ok(cross_validate(&sets))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -281,3 +281,14 @@ pub fn generated_index_check(
         &queries,
     )
 }
+
+/// Checks the index on `dir` as `clonehound eval DIR --index` does: by its brands
+/// ([`sources_index_check`]) when it has a `sources.tsv`, else by its pairs
+/// ([`corpus_index_check`]).
+pub fn index_check(dir: &Path, config: &IndexConfig) -> Result<IndexCheck> {
+    if dir.join("sources.tsv").is_file() {
+        sources_index_check(dir, config)
+    } else {
+        corpus_index_check(dir, config)
+    }
+}

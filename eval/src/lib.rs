@@ -22,17 +22,16 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use baselines::{Digests, normalize_html};
+pub use baselines::{Digests, PageRecord, normalize_html};
 pub use fit::{
-    CrossValidation, FOLDS, FitSet, MAX_FPR, OutOfFold, Row, cross_validate, fit_logistic,
+    CrossValidation, FOLDS, FitSet, MAX_FPR, OutOfFold, Row, cross_validate, fit_dirs, fit_logistic,
 };
 pub use index_eval::{
     Copy, IndexCheck, Miss, check_built_index, check_index, corpus_index_check,
-    fingerprint_generated, generated_index_check, sources_index_check,
+    fingerprint_generated, generated_index_check, index_check, sources_index_check,
 };
 pub use metrics::{pr_auc, roc_auc, tpr_at_fpr};
-pub use print::sketch_table;
-pub use sketch_study::{SketchScore, sketch_study};
+pub use sketch_study::{SketchScore, SketchStudy, sketch_study};
 pub use synthetic::{KINDS as SYNTHETIC_KINDS, synthetic_pairs};
 
 use clonehound::{Brand, Config, Error, Result, SiteFingerprint, compare, fingerprint::Site};
@@ -437,4 +436,15 @@ fn report(
         config: config.clone(),
         scores,
     }
+}
+
+/// Writes `items` to `path` as JSON Lines (`clonehound eval --scores`).
+pub fn write_jsonl<T: Serialize>(path: &Path, items: &[T]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for item in items {
+        let line = serde_json::to_string(item).map_err(std::io::Error::other)?;
+        writeln!(out, "{line}")?;
+    }
+    out.flush()
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use clonehound::compare::model::FEATURE_NAMES;
 
-use crate::{CrossValidation, EvalReport, FOLDS, IndexCheck, MAX_FPR, MethodReport, SketchScore};
+use crate::{CrossValidation, EvalReport, FOLDS, IndexCheck, MAX_FPR, MethodReport, SketchStudy};
 
 fn opt(x: Option<f64>) -> String {
     x.map_or("-".to_owned(), |v| format!("{v:.3}"))
@@ -234,15 +234,17 @@ impl fmt::Display for CrossValidation {
 }
 
 /// The sketch study as a Markdown table.
-pub fn sketch_table(scores: &[SketchScore]) -> String {
-    let mut out = String::from(
-        "| text comparison | ROC AUC | TPR@1% FPR | bytes/page |\n|---|---|---|---|\n",
-    );
-    for s in scores {
-        out.push_str(&format!(
-            "| {} | {:.3} | {:.3} | {} |\n",
-            s.method, s.roc_auc, s.tpr_at_fpr_1, s.bytes_per_page
-        ));
+impl fmt::Display for SketchStudy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "| text comparison | ROC AUC | TPR@1% FPR | bytes/page |")?;
+        writeln!(f, "|---|---|---|---|")?;
+        for s in &self.0 {
+            writeln!(
+                f,
+                "| {} | {:.3} | {:.3} | {} |",
+                s.method, s.roc_auc, s.tpr_at_fpr_1, s.bytes_per_page
+            )?;
+        }
+        Ok(())
     }
-    out
 }

@@ -19,6 +19,12 @@ use super::metrics::{roc_auc, tpr_at_fpr};
 use clonehound::fingerprint::{SKETCH_K, Site, Sketch, text_shingles};
 use clonehound::{Config, Page, Result};
 
+/// The study's results, one row per way of comparing texts (`Display` writes them as a
+/// Markdown table).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SketchStudy(pub Vec<SketchScore>);
+
 /// One way of comparing texts, scored as a detector.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SketchScore {
@@ -59,7 +65,7 @@ fn page_text(page: &Page, config: &Config) -> PageText {
 }
 
 /// Runs the study on a corpus directory (`pairs.jsonl` layout), same-site pairs left out.
-pub fn sketch_study(dir: &Path, config: &Config) -> Result<Vec<SketchScore>> {
+pub fn sketch_study(dir: &Path, config: &Config) -> Result<SketchStudy> {
     let pairs: Vec<_> = super::read_pairs(dir)?
         .into_iter()
         .filter(|p| !p.is_same_site())
@@ -111,30 +117,32 @@ pub fn sketch_study(dir: &Path, config: &Config) -> Result<Vec<SketchScore>> {
         ),
     ];
     let all_pages: Vec<&PageText> = texts.values().flatten().collect();
-    Ok(methods
-        .iter()
-        .map(|(name, f, size)| {
-            let scored: Vec<(f64, bool)> = pairs
-                .iter()
-                .filter_map(|p| {
-                    let l = texts.get(p.legit.as_str())?;
-                    let s = texts.get(p.suspect.as_str())?;
-                    let best = l
-                        .iter()
-                        .flat_map(|a| s.iter().map(move |b| (a, b)))
-                        .filter(|(a, b)| !a.shingles.is_empty() && !b.shingles.is_empty())
-                        .map(|(a, b)| f(a, b))
-                        .fold(0.0, f64::max);
-                    Some((best, p.is_copy()))
-                })
-                .collect();
-            SketchScore {
-                method: (*name).to_owned(),
-                roc_auc: roc_auc(&scored),
-                tpr_at_fpr_1: tpr_at_fpr(&scored, 0.01).1,
-                bytes_per_page: all_pages.iter().map(|p| size(p)).sum::<usize>()
-                    / all_pages.len().max(1),
-            }
-        })
-        .collect())
+    Ok(SketchStudy(
+        methods
+            .iter()
+            .map(|(name, f, size)| {
+                let scored: Vec<(f64, bool)> = pairs
+                    .iter()
+                    .filter_map(|p| {
+                        let l = texts.get(p.legit.as_str())?;
+                        let s = texts.get(p.suspect.as_str())?;
+                        let best = l
+                            .iter()
+                            .flat_map(|a| s.iter().map(move |b| (a, b)))
+                            .filter(|(a, b)| !a.shingles.is_empty() && !b.shingles.is_empty())
+                            .map(|(a, b)| f(a, b))
+                            .fold(0.0, f64::max);
+                        Some((best, p.is_copy()))
+                    })
+                    .collect();
+                SketchScore {
+                    method: (*name).to_owned(),
+                    roc_auc: roc_auc(&scored),
+                    tpr_at_fpr_1: tpr_at_fpr(&scored, 0.01).1,
+                    bytes_per_page: all_pages.iter().map(|p| size(p)).sum::<usize>()
+                        / all_pages.len().max(1),
+                }
+            })
+            .collect(),
+    ))
 }
