@@ -2,37 +2,10 @@
 //!
 //! Each start tag gives two shingles: its path under its three nearest ancestors
 //! (`div>ul>li>a`), and the 4-gram of the last four start tags in document order. The
-//! tokenizer pass (`parse.rs`) feeds them to a bottom-k sketch as it goes; renamed
+//! tokenizer pass (`parse/hashes.rs`) feeds them to a bottom-k sketch as it goes; renamed
 //! classes, rewritten text and minified white space leave them unchanged.
 
-use crate::sketch::{Sketch, hash64};
-
-/// The hash of a tag name, kept on the element stack for the paths below it.
-pub(crate) fn tag(name: &str) -> u64 {
-    hash64(0, name.as_bytes())
-}
-
-/// Shingle of a tag under its nearest ancestors (nearest first, at most three).
-pub(crate) fn path(tag: u64, ancestors: impl Iterator<Item = u64>) -> u64 {
-    let mut path = [tag, 0, 0, 0];
-    for (slot, ancestor) in path.iter_mut().skip(1).zip(ancestors) {
-        *slot = ancestor;
-    }
-    hash_u64s(1, &path)
-}
-
-/// Shingle of the last four start tags in document order.
-pub(crate) fn gram(recent: &[u64; 4]) -> u64 {
-    hash_u64s(2, recent)
-}
-
-fn hash_u64s(domain: u64, values: &[u64; 4]) -> u64 {
-    let mut bytes = [0u8; 32];
-    for (chunk, v) in bytes.chunks_exact_mut(8).zip(values) {
-        chunk.copy_from_slice(&v.to_le_bytes());
-    }
-    hash64(domain, &bytes)
-}
+use crate::sketch::Sketch;
 
 /// Structural similarity of two pages in [0, 1] (Jaccard of their shingles).
 pub fn similarity(a: &Sketch, b: &Sketch) -> f64 {

@@ -1,20 +1,10 @@
 //! Class and id tokens: a theme's vocabulary, shared by copies that kept the markup.
 //!
 //! Each `class` token and each `id` is hashed (in separate domains, so `class=x` and
-//! `id=x` differ) into a bottom-k sketch during the tokenizer pass (`parse.rs`). Firms on
+//! `id=x` differ) into a bottom-k sketch during the tokenizer pass (`parse/hashes.rs`). Firms on
 //! one theme share these too, which is why the score never leans on style alone.
 
-use crate::sketch::{Sketch, hash64};
-
-/// Hash of one class token.
-pub(crate) fn class_token(token: &str) -> u64 {
-    hash64(1, token.as_bytes())
-}
-
-/// Hash of one id.
-pub(crate) fn id_token(id: &str) -> u64 {
-    hash64(2, id.as_bytes())
-}
+use crate::sketch::Sketch;
 
 /// Style similarity of two pages in [0, 1] (Jaccard of their class and id tokens).
 pub fn similarity(a: &Sketch, b: &Sketch) -> f64 {

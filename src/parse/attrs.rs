@@ -1,0 +1,243 @@
+//! What a start tag's attributes give: zone flags from class and id words, links,
+//! resources, form actions, metas, the style tokens, and brand marks (logo images and
+//! inline SVGs read for their geometry).
+
+use html5ever::{LocalName, local_name};
+
+use super::*;
+
+/// The flags a class or id's words give, found in one pass (a hot path: every
+/// element's attributes): `logo` or `brand` give [`F_LOGO`], `header` [`F_HEADER`],
+/// `footer` or `copyright` [`F_FOOTER`], in any case and anywhere in the value.
+pub(super) fn flag_words(value: &str) -> u8 {
+    let b = value.as_bytes();
+    let at = |i: usize, word: &[u8]| {
+        b.get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    let mut flags = 0;
+    for (i, c) in b.iter().enumerate() {
+        flags |= match c.to_ascii_lowercase() {
+            b'l' if at(i, b"logo") => F_LOGO,
+            b'b' if at(i, b"brand") => F_LOGO,
+            b'h' if at(i, b"header") => F_HEADER,
+            b'f' if at(i, b"footer") => F_FOOTER,
+            b'c' if at(i, b"copyright") => F_FOOTER,
+            _ => 0,
+        };
+    }
+    flags
+}
+
+impl State<'_> {
+    /// Logo images, and inline SVGs read for their geometry.
+    pub(super) fn marks(
+        &mut self,
+        name: &LocalName,
+        attrs: &[html5ever::Attribute],
+        flags: u8,
+        self_closing: bool,
+    ) {
+        let get = |key: LocalName| {
+            attrs
+                .iter()
+                .find(|a| a.name.local == key)
+                .map(|a| &*a.value)
+        };
+        let says = |keys: &[LocalName]| keys.iter().any(|k| get(k.clone()).is_some_and(says_logo));
+        let first_in_header = flags & F_HEADER != 0 && !self.header_mark_seen;
+        if *name == local_name!("svg") {
+            if let Some((_, open)) = self.svg.as_mut() {
+                *open += usize::from(!self_closing);
+                return;
+            }
+            if self_closing || self.out.svg_logos.len() >= MAX_MARKS {
+                return;
+            }
+            let logo = flags & F_LOGO != 0
+                || says(&[
+                    local_name!("class"),
+                    local_name!("id"),
+                    local_name!("aria-label"),
+                ])
+                || first_in_header;
+            self.header_mark_seen |= flags & F_HEADER != 0;
+            self.svg = Some((SvgGeometry::new(logo), 1));
+            return;
+        }
+        if let Some((geometry, _)) = self.svg.as_mut() {
+            // Only a logo's geometry is worth its cost: icon sprites and charts are long.
+            if geometry.logo {
+                geometry.add(name, attrs.iter().map(|a| (&*a.name.local, &*a.value)));
+            }
+            return;
+        }
+        if *name == local_name!("img") {
+            let Some(src) = get(local_name!("src"))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            else {
+                return;
+            };
+            let file = src.split(['?', '#']).next().unwrap_or("");
+            let file = file.rsplit('/').next().unwrap_or(file);
+            let logo = flags & F_LOGO != 0
+                || says(&[local_name!("class"), local_name!("id"), local_name!("alt")])
+                || says_logo(file)
+                || first_in_header;
+            self.header_mark_seen |= flags & F_HEADER != 0;
+            if logo && self.out.logo_images.len() < MAX_MARKS {
+                self.out.logo_images.push(src.chars().take(2048).collect());
+            }
+        }
+    }
+
+    pub(super) fn element_flags(&self, name: &LocalName, attrs: &[html5ever::Attribute]) -> u8 {
+        let mut flags = match *name {
+            local_name!("head") => F_HEAD,
+            local_name!("footer") => F_FOOTER,
+            local_name!("label") | local_name!("button") | local_name!("legend") => F_PROMINENT,
+            local_name!("form") => F_FORM,
+            local_name!("template") => F_HIDDEN,
+            local_name!("header") => F_HEADER,
+            _ if is_heading(name) => F_HEADING,
+            _ => 0,
+        };
+        // One pass over each class and id for the words that flag an element.
+        let footer_words = matches!(
+            *name,
+            local_name!("div") | local_name!("section") | local_name!("p")
+        );
+        for a in attrs.iter().take(self.limits.max_attrs_per_tag) {
+            if matches!(a.name.local, local_name!("class") | local_name!("id")) {
+                let words = flag_words(&a.value);
+                flags |= words & (F_LOGO | F_HEADER);
+                if footer_words {
+                    flags |= words & F_FOOTER;
+                }
+            }
+        }
+        flags
+    }
+
+    pub(super) fn attributes(
+        &mut self,
+        name: &LocalName,
+        attrs: &[html5ever::Attribute],
+        flags: u8,
+    ) {
+        let items = self.limits.max_items.saturating_mul(4);
+        let get = |key: LocalName| {
+            attrs
+                .iter()
+                .find(|a| a.name.local == key)
+                .map(|a| &*a.value)
+        };
+        for a in attrs {
+            match a.name.local {
+                local_name!("class") => {
+                    for token in a.value.split_ascii_whitespace() {
+                        self.streamed.style.push(hashes::class_token(token));
+                    }
+                }
+                local_name!("id") => self.streamed.style.push(hashes::id_token(&a.value)),
+                local_name!("style") => {
+                    push_bounded(
+                        &mut self.out.style_text,
+                        &a.value,
+                        self.limits.max_script_bytes,
+                    );
+                    self.out.style_text.push('\n');
+                }
+                local_name!("alt") | local_name!("aria-label") if flags & F_HIDDEN == 0 => {
+                    push_visible(
+                        &mut self.out.prominent,
+                        &a.value,
+                        self.limits.max_text_bytes / 8,
+                        false,
+                    );
+                    self.out.prominent.push('\n');
+                }
+                _ => {}
+            }
+        }
+        let push_list = |list: &mut Vec<String>, v: &str| {
+            if list.len() < items && !v.trim().is_empty() {
+                list.push(v.trim().chars().take(2048).collect());
+            }
+        };
+        match *name {
+            local_name!("a") | local_name!("area") => {
+                if let Some(href) = get(local_name!("href")) {
+                    push_list(&mut self.out.anchors, href);
+                }
+            }
+            local_name!("link") => {
+                let rel = get(local_name!("rel")).unwrap_or("").to_ascii_lowercase();
+                if let Some(href) = get(local_name!("href")) {
+                    if self.out.links.len() < items {
+                        self.out
+                            .links
+                            .push((rel.clone(), href.trim().chars().take(2048).collect()));
+                    }
+                    if rel.contains("stylesheet") || rel.contains("icon") || rel.contains("preload")
+                    {
+                        push_list(&mut self.out.resources, href);
+                    }
+                }
+            }
+            local_name!("meta") => {
+                let key = get(local_name!("property"))
+                    .or_else(|| get(local_name!("name")))
+                    .or_else(|| get(local_name!("itemprop")));
+                if let (Some(key), Some(content)) = (key, get(local_name!("content"))) {
+                    if self.out.metas.len() < items {
+                        self.out.metas.push((
+                            key.to_ascii_lowercase(),
+                            content.chars().take(512).collect(),
+                        ));
+                    }
+                }
+            }
+            local_name!("form") => {
+                self.out.forms += 1;
+                if let Some(action) = get(local_name!("action")) {
+                    push_list(&mut self.out.form_actions, action);
+                }
+            }
+            local_name!("input") => {
+                self.out.inputs += 1;
+                let kind = get(local_name!("type")).unwrap_or("").to_ascii_lowercase();
+                if kind == "password" {
+                    self.out.password_inputs += 1;
+                }
+                if kind == "image" {
+                    if let Some(src) = get(local_name!("src")) {
+                        push_list(&mut self.out.resources, src);
+                    }
+                }
+            }
+            local_name!("base") => {
+                if self.out.base_href.is_none() {
+                    self.out.base_href = get(local_name!("href")).map(str::to_owned);
+                }
+            }
+            _ => {
+                for key in [
+                    local_name!("src"),
+                    local_name!("data"),
+                    local_name!("poster"),
+                ] {
+                    if let Some(v) = get(key) {
+                        push_list(&mut self.out.resources, v);
+                    }
+                }
+                if let Some(srcset) = get(local_name!("srcset")) {
+                    if let Some(first) = srcset.split_whitespace().next() {
+                        push_list(&mut self.out.resources, first);
+                    }
+                }
+            }
+        }
+    }
+}
