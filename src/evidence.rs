@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::brand::Matcher;
+use crate::brand::{Matcher, Places};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::normalize;
 use crate::score::PairSignals;
@@ -220,15 +220,22 @@ fn identity(
             format!("brand name {name:?} in the suspect's {}", zones.join(", ")),
         );
     }
-    // Hosts are read as the presence signal reads them.
+    // Hosts are read where the presence signal reads them (`brand::Places`).
     let brands_host = |h: &&String| m.names_host(h);
-    let a = &suspect.assets;
+    let places = Places(suspect);
     let hosts: [(Vec<&String>, &str); 2] = [
         (
-            a.link_hosts.iter().chain(&a.hosts).collect(),
+            places
+                .link_hosts()
+                .iter()
+                .chain(places.resource_hosts())
+                .collect(),
             "links back to",
         ),
-        (a.script_hosts.iter().collect(), "its scripts carry URLs of"),
+        (
+            places.script_hosts().iter().collect(),
+            "its scripts carry URLs of",
+        ),
     ];
     for (hosts, says) in hosts {
         let found: Vec<&str> = hosts

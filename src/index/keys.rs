@@ -2,11 +2,11 @@
 //! hashes of its sketches, hashes of its paths, hosts, analytics IDs, marks, favicon and
 //! the brand's name phrases and domains, each family in its own hash domain.
 
-use crate::brand::{Brand, file_name};
+use crate::brand::{Brand, Places};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::normalize::words;
 use crate::sketch::hash64;
-use crate::urls::{clean_host, split_url};
+use crate::urls::clean_host;
 
 /// Key families, each with its own hash domain and vote weight.
 #[derive(Clone, Copy)]
@@ -80,7 +80,7 @@ pub(super) fn suspect_hosts(site: &SiteFingerprint) -> Vec<String> {
     let mut hosts: Vec<String> = site
         .pages
         .iter()
-        .filter_map(|p| p.url.as_deref().and_then(|u| split_url(u).0))
+        .filter_map(|p| Places(p).found_host())
         .collect();
     hosts.sort();
     hosts.dedup();
@@ -192,34 +192,27 @@ pub(super) fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
     // are read: `Limits::max_site_pages`.)
     for page in &site.pages {
         page_keys(page, &mut keys);
-        let z = &page.identity.zones;
-        for zone in [
-            &z.title,
-            &z.headings,
-            &z.prominent,
-            &z.footer,
-            &page.text.lead,
-        ] {
+        // Where a page shows a brand, as the score reads it (`brand::Places`).
+        let places = Places(page);
+        for zone in places.name_zones() {
             name_runs(&words(zone).collect::<Vec<_>>(), &mut keys);
         }
-        let a = &page.assets;
         // Resource file names (`acme-logo.png`) name brands as the presence signal reads them.
-        for path in &a.paths {
-            let words: Vec<&str> = file_name(path)
+        for name in places.file_names() {
+            let words: Vec<&str> = name
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
             name_runs(&words, &mut keys);
         }
-        let form_hosts = a.form_actions.iter().filter_map(|f| split_url(f).0);
-        let hosts = a
-            .hosts
+        let hosts = places
+            .resource_hosts()
             .iter()
-            .chain(&a.link_hosts)
-            .chain(&a.script_hosts)
+            .chain(places.link_hosts())
+            .chain(places.script_hosts())
             .cloned()
-            .chain(form_hosts)
-            .chain(page.identity.email_domains());
+            .chain(places.form_hosts())
+            .chain(places.email_domains());
         for host in hosts {
             let host = clean_host(&host);
             // A label that is a brand's name written as one word (`acme.example.net`).

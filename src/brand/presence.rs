@@ -1,0 +1,167 @@
+//! Where a suspect page shows a brand.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Matcher, file_name};
+use crate::fingerprint::PageFingerprint;
+use crate::normalize::normalize;
+use crate::urls::split_url;
+
+/// Where a page can show a brand: the one list that the score ([`Presence::of`]), the
+/// evidence (`evidence.rs`) and the index's query keys (`index/keys.rs`) read. Each
+/// reader takes the places it needs from here, so a place is defined, and added, once:
+///
+/// | place | score | evidence | index |
+/// |---|---|---|---|
+/// | name zones (title, headings, prominent, lead, footer) | title, prominent, lead, footer | names the zones | name keys |
+/// | resource file names | resources | — | name keys |
+/// | link hosts, declared own domains | links | link hosts | link hosts |
+/// | resource hosts, script hosts | resources | resource and script hosts | both |
+/// | form hosts, e-mail domains | footer (e-mail) | — | both |
+/// | the URL the page was found at | owned | owned | — |
+pub(crate) struct Places<'a>(pub &'a PageFingerprint);
+
+impl<'a> Places<'a> {
+    /// The normalised text zones where a page names itself: title, headings, prominent
+    /// elements (logo alt, labels, buttons), the first KiB of text, the footer.
+    pub(crate) fn name_zones(&self) -> [&'a str; 5] {
+        let z = &self.0.identity.zones;
+        [
+            &z.title,
+            &z.headings,
+            &z.prominent,
+            &self.0.text.lead,
+            &z.footer,
+        ]
+    }
+
+    /// The file names resource paths end in (`acme-logo.png`); directories do not count.
+    pub(crate) fn file_names(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.assets.paths.iter().map(|p| file_name(p))
+    }
+
+    /// Hosts the page's `<a href>` links point to.
+    pub(crate) fn link_hosts(&self) -> &'a [String] {
+        &self.0.assets.link_hosts
+    }
+
+    /// Domains the page declares as its own (canonical, `og:url`): written by whoever
+    /// wrote the page, so they point back at a brand like a link, never prove ownership.
+    pub(crate) fn declared_hosts(&self) -> &'a [String] {
+        &self.0.identity.own_domains
+    }
+
+    /// Hosts of the page's absolute resource, link and form URLs.
+    pub(crate) fn resource_hosts(&self) -> &'a [String] {
+        &self.0.assets.hosts
+    }
+
+    /// Hosts whose URLs the page's scripts carry.
+    pub(crate) fn script_hosts(&self) -> &'a [String] {
+        &self.0.assets.script_hosts
+    }
+
+    /// Hosts the page's forms post to.
+    pub(crate) fn form_hosts(&self) -> impl Iterator<Item = String> + 'a {
+        self.0
+            .assets
+            .form_actions
+            .iter()
+            .filter_map(|f| split_url(f).0)
+    }
+
+    /// Domains of the e-mail addresses the page shows.
+    pub(crate) fn email_domains(&self) -> impl Iterator<Item = String> + 'a {
+        self.0.identity.email_domains()
+    }
+
+    /// The host of the URL the page was found at: the only place that proves
+    /// ownership (what a page declares is the attacker's to write).
+    pub(crate) fn found_host(&self) -> Option<String> {
+        self.0.url.as_deref().and_then(|u| split_url(u).0)
+    }
+}
+
+/// Where a suspect page shows a brand, each in [0, 1].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Presence {
+    /// The brand's name in the title, `og:title` or site name.
+    pub title: f64,
+    /// In headings, logo alt text, labels or buttons.
+    pub prominent: f64,
+    /// In the first KiB of visible text.
+    pub lead: f64,
+    /// Only in the footer, a copyright line or an e-mail domain.
+    pub footer: f64,
+    /// Links to a brand domain.
+    pub links: f64,
+    /// Loads resources from, or posts forms to, a brand domain, names resource files
+    /// after the brand, or writes a brand domain's URLs into its scripts.
+    pub resources: f64,
+    /// The page names itself as someone other than the brand: by its site name, or by
+    /// its copyright lines when it does not claim the brand in its title or headings.
+    pub other_name: f64,
+    /// The suspect shows one of the brand's marks: the legitimate site's favicon
+    /// (perceptual match) or its logo. Set by [`crate::compare()`], which sees both
+    /// sites; 0 from [`Brand::presence`].
+    #[serde(default)]
+    pub mark: f64,
+    /// The URL the page was found at is on a brand domain: the brand's own page.
+    /// (Declared canonical or `og:url` domains never count: a copy can keep them.)
+    pub owned: f64,
+}
+
+impl Presence {
+    /// Where `page` shows the brand `m` was prepared for.
+    pub(crate) fn of(m: &Matcher, page: &PageFingerprint) -> Presence {
+        let brand = &m.brand;
+        let places = Places(page);
+        let has = |text: &str| m.names(text) as u8 as f64;
+        let claims = |text: &str| m.claims(text) as u8 as f64;
+        let [title_zone, headings, prominent_zone, lead, footer_zone] = places.name_zones();
+        let host_hit = |h: &String| m.names_host(h);
+        let other = |names: &mut dyn Iterator<Item = &String>| {
+            let names: Vec<String> = names.map(|n| normalize(n)).collect();
+            !names.is_empty() && names.iter().all(|n| has(n) == 0.0)
+        };
+        let site_name_other = other(&mut page.identity.site_name.iter());
+        let copyright_other = other(&mut page.identity.copyright.iter());
+        let title = claims(title_zone);
+        let footer =
+            has(footer_zone).max(places.email_domains().any(|d| brand.owns(&d)) as u8 as f64);
+        let prominent = claims(headings).max(claims(prominent_zone));
+        let named_in_paths = places.file_names().any(|f| m.names_file(f));
+        Presence {
+            title,
+            prominent,
+            lead: claims(lead),
+            footer,
+            // A page declaring a brand domain as its own (canonical, og:url) while found
+            // elsewhere points back at the brand like a link does.
+            links: (places.link_hosts().iter().any(host_hit)
+                || places.declared_hosts().iter().any(host_hit)) as u8 as f64,
+            resources: (places.resource_hosts().iter().any(host_hit)
+                || places.script_hosts().iter().any(host_hit)
+                || named_in_paths) as u8 as f64,
+            // A site name is a deliberate claim to be someone else. A copyright line
+            // counts only when the page does not claim the brand where pages name
+            // themselves: a kit keeping the brand's title with a stray copyright line
+            // is still claiming the brand.
+            other_name: (site_name_other
+                || m.title_names_other_site(&page.identity)
+                || (copyright_other && title == 0.0 && prominent == 0.0))
+                as u8 as f64,
+            mark: 0.0,
+            owned: places.found_host().is_some_and(|h| brand.owns(&h)) as u8 as f64,
+        }
+    }
+
+    /// True when the page claims to be the brand: its name or mark where a page names
+    /// itself, or links back to the brand's domains beside its name.
+    pub fn claims_brand(&self) -> bool {
+        self.title > 0.0
+            || self.prominent > 0.0
+            || self.mark > 0.0
+            || (self.links > 0.0 && self.lead > 0.0)
+    }
+}

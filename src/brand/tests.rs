@@ -1,0 +1,55 @@
+//! Brand phrases, presence and matching on small pages.
+
+use super::*;
+
+#[test]
+fn phrases_drop_legal_forms() {
+    let cases: [(&str, &[&str], &[&str]); 4] = [
+        ("Acme Inc.", &[], &["acme"]),
+        (
+            "North Wind Logistics",
+            &["northwind.com"],
+            &["north wind logistics", "northwind", "northwindlogistics"],
+        ),
+        ("PayPal", &["paypal.com"], &["paypal"]),
+        ("Log in", &[], &["log in"]),
+    ];
+    for (name, domains, want) in cases {
+        assert_eq!(
+            Brand::new(name, domains.iter().copied()).phrases(),
+            want,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn resources_count_file_names_and_script_urls_not_directories() {
+    use crate::{Limits, Page};
+    let brand = Brand::new("Acme", ["acme.com"]);
+    let resources = |html: &str| {
+        let page = Page::from_html(html, Some("http://kit.example/"));
+        brand
+            .presence(&PageFingerprint::new(&page, &Limits::default()))
+            .resources
+    };
+    assert_eq!(resources(r#"<img src="img/acme-logo.png">"#), 1.0);
+    assert_eq!(
+        resources(r#"<img src="https://media.example/acme/team.jpg">"#),
+        0.0
+    );
+    assert_eq!(
+        resources(r#"<script>fetch("https:\/\/api.acme.com\/v1")</script>"#),
+        1.0
+    );
+    assert_eq!(resources(r#"<p>https://api.acme.com/v1</p>"#), 0.0);
+}
+
+#[test]
+fn phrase_matching_is_by_whole_words() {
+    assert!(contains_phrase("log in to acme today", "acme"));
+    assert!(contains_phrase("acme", "acme"));
+    assert!(!contains_phrase("acmetrics", "acme"));
+    assert!(!contains_phrase("the acmes", "acme"));
+    assert!(contains_phrase("x north wind y", "north wind"));
+}
