@@ -10,7 +10,7 @@
 //! escape states), this pass ends the raw text earlier than the tokenizer, so it may
 //! count attributes in what is really script text — it never misses a real tag.
 
-/// Raw-text elements whose content the tokenizer reads as text (see `parse.rs`).
+/// Raw-text elements whose content the tokenizer reads as text (see `parse/mod.rs`).
 const RAW: [&[u8]; 10] = [
     b"script",
     b"style",

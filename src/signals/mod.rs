@@ -1,7 +1,7 @@
 //! The signals a fingerprint is made of, one module each.
 //!
 //! `structure` and `style` are bottom-k [`crate::fingerprint::Sketch`]es fed while the tokenizer runs
-//! (`parse.rs`); `text`, `assets` and `identity` are built from what that pass collects;
+//! (`parse/`); `text`, `assets` and `identity` are built from what that pass collects;
 //! `favicon` is per site.
 
 pub mod assets;
