@@ -12,7 +12,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
     states::RawKind,
 };
-use html5ever::{LocalName, local_name};
+use html5ever::{LocalName, TokenizerResult, local_name};
 
 use crate::Limits;
 
@@ -133,10 +133,74 @@ pub(crate) fn extract(html: &str, limits: &Limits, k: usize) -> (Extract, Stream
     let tokenizer = Tokenizer::new(Sink(RefCell::new(state)), TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(capped.as_deref().unwrap_or(html).into());
-    let _ = tokenizer.feed(&queue);
+    // The sink suspends the tokenizer after the start tag of a raw-text element whose
+    // text is read in one piece ([`fast_raw`]); its text is taken from the queue here,
+    // and the tokenizer goes on from the end tag.
+    while let TokenizerResult::Script(()) = tokenizer.feed(&queue) {
+        let mut state = tokenizer.sink.0.borrow_mut();
+        let Some(name) = state.raw.clone() else {
+            continue;
+        };
+        while let Some(mut chunk) = queue.pop_front() {
+            match raw_end(&chunk, &name) {
+                Some(end) => {
+                    state.text(&normalized(chunk.get(..end).unwrap_or_default()));
+                    chunk.pop_front(end as u32);
+                    queue.push_front(chunk);
+                    break;
+                }
+                None => state.text(&normalized(&chunk)),
+            }
+        }
+    }
     tokenizer.end();
     let state = tokenizer.sink.0.into_inner();
     (state.out, state.streamed)
+}
+
+/// Raw-text elements whose text is read straight from the input up to the end tag,
+/// as the tokenizer's RAWTEXT state reads it but without a token per line: `<style>`
+/// and the elements whose text is ignored. (`<script>` keeps the tokenizer: its
+/// escape states are not this simple; `<title>` and `<textarea>` decode references.)
+fn fast_raw(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("style")
+            | local_name!("xmp")
+            | local_name!("iframe")
+            | local_name!("noembed")
+            | local_name!("noframes")
+            | local_name!("noscript")
+    )
+}
+
+/// Where the raw text of element `name` ends in `text`: at `</name` (ASCII case
+/// insensitive) followed by white space, `/` or `>`, as the HTML standard's RAWTEXT
+/// end tag states decide. `None`: the text runs to the end of the input.
+fn raw_end(text: &str, name: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"</").find(|&at| {
+        let tag = at + 2;
+        bytes
+            .get(tag..tag + name.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()))
+            && matches!(
+                bytes.get(tag + name.len()),
+                Some(b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>')
+            )
+    })
+}
+
+/// Raw text as the tokenizer hands it on: CR LF and lone CR as LF, NUL as U+FFFD.
+fn normalized(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\r', '\0']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\0', "\u{FFFD}"),
+    )
 }
 
 impl TokenSink for Sink<'_> {
@@ -237,8 +301,13 @@ impl State<'_> {
         };
         if let Some(kind) = raw {
             if !self_closing {
+                let fast = fast_raw(&name);
                 self.raw = Some(name);
-                return TokenSinkResult::RawData(kind);
+                return if fast {
+                    TokenSinkResult::Script(())
+                } else {
+                    TokenSinkResult::RawData(kind)
+                };
             }
             return TokenSinkResult::Continue;
         }

@@ -74,3 +74,27 @@ fn tag_limit_stops_reading() {
     assert!(e.truncated);
     assert_eq!(e.tags, 11);
 }
+
+/// `<style>` text is read straight from the input (`fast_raw`); it must end where the
+/// tokenizer's RAWTEXT state ends it and read as the tokenizer hands text on.
+#[test]
+fn raw_text_ends_where_the_standard_ends_it() {
+    let cases = [
+        ("<style>a{}</style><p>x", "a{}"),
+        ("<style>a{}</STYLE ><p>x", "a{}"),
+        ("<style>a{}</style/><p>x", "a{}"),
+        ("<style>a</styles>b</style>", "a</styles>b"),
+        ("<style>a\r\nb\rc\0d</style>", "a\nb\nc\u{FFFD}d"),
+        ("<style>never closed</style", "never closed</style"),
+        ("<style>x</style\r>y", "x"),
+    ];
+    for (html, want) in cases {
+        assert_eq!(run(html).style_text, want, "{html:?}");
+    }
+    // What follows the raw text is tokenized again: tags, text and the stack.
+    let after = run("<style><p>not a tag</style><h1>Acme</h1>");
+    assert!(after.headings.contains("Acme"));
+    assert!(!after.body.contains("not a tag"));
+    // Ignored raw text stays out of the visible text.
+    assert!(!run("<noscript><b>enable JS</b></noscript><p>hi").body.contains("enable"));
+}
