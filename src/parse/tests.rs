@@ -98,3 +98,60 @@ fn raw_text_ends_where_the_standard_ends_it() {
     // Ignored raw text stays out of the visible text.
     assert!(!run("<noscript><b>enable JS</b></noscript><p>hi").body.contains("enable"));
 }
+
+/// `<script>` text is read straight from the input (`script_end`): on every mix of the
+/// script data states' markers, it must hold exactly what html5ever's own script data
+/// states give.
+#[test]
+fn script_text_matches_the_tokenizers_script_data_states() {
+    use html5ever::tokenizer::{
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+        states::RawKind,
+    };
+    struct Reference(std::cell::RefCell<(bool, String)>);
+    impl TokenSink for Reference {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            let mut s = self.0.borrow_mut();
+            match token {
+                Token::TagToken(t) if &*t.name == "script" && t.kind == TagKind::StartTag => {
+                    s.0 = true;
+                    return TokenSinkResult::RawData(RawKind::ScriptData);
+                }
+                Token::TagToken(t) if &*t.name == "script" && s.0 => {
+                    s.0 = false;
+                    s.1.push('\n');
+                }
+                Token::CharacterTokens(text) if s.0 => s.1.push_str(&text),
+                _ => {}
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let reference = |html: &str| {
+        let tok = Tokenizer::new(
+            Reference(std::cell::RefCell::new((false, String::new()))),
+            TokenizerOpts::default(),
+        );
+        let queue = BufferQueue::default();
+        queue.push_back(html.into());
+        let _ = tok.feed(&queue);
+        tok.end();
+        tok.sink.0.into_inner().1
+    };
+    let parts = [
+        "<!--", "-->", "--", "-", "<", ">", "<script>", "<SCRIPT ", "</script>", "</script ",
+        "</Script/", "</scripts>", "</scr", "<scriptx>", "x", "\r\n", "\r", "\0", "<!-", "'",
+    ];
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    for _ in 0..3000 {
+        let mut body = String::new();
+        for _ in 0..(seed % 9) {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            body.push_str(parts[(seed >> 33) as usize % parts.len()]);
+        }
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let html = format!("<p>a<script>{body}</script><b>tail</b>");
+        assert_eq!(run(&html).script, reference(&html), "{html:?}");
+    }
+}
