@@ -275,7 +275,7 @@ fn script_end(text: &str) -> Option<usize> {
 
 /// Raw text as the tokenizer hands it on: CR LF and lone CR as LF, NUL as U+FFFD.
 fn normalized(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['\r', '\0']) {
+    if memchr::memchr2(b'\r', 0, text.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
