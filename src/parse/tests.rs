@@ -96,7 +96,11 @@ fn raw_text_ends_where_the_standard_ends_it() {
     assert!(after.headings.contains("Acme"));
     assert!(!after.body.contains("not a tag"));
     // Ignored raw text stays out of the visible text.
-    assert!(!run("<noscript><b>enable JS</b></noscript><p>hi").body.contains("enable"));
+    assert!(
+        !run("<noscript><b>enable JS</b></noscript><p>hi")
+            .body
+            .contains("enable")
+    );
 }
 
 /// `<script>` text is read straight from the input (`script_end`): on every mix of the
@@ -140,8 +144,26 @@ fn script_text_matches_the_tokenizers_script_data_states() {
         tok.sink.0.into_inner().1
     };
     let parts = [
-        "<!--", "-->", "--", "-", "<", ">", "<script>", "<SCRIPT ", "</script>", "</script ",
-        "</Script/", "</scripts>", "</scr", "<scriptx>", "x", "\r\n", "\r", "\0", "<!-", "'",
+        "<!--",
+        "-->",
+        "--",
+        "-",
+        "<",
+        ">",
+        "<script>",
+        "<SCRIPT ",
+        "</script>",
+        "</script ",
+        "</Script/",
+        "</scripts>",
+        "</scr",
+        "<scriptx>",
+        "x",
+        "\r\n",
+        "\r",
+        "\0",
+        "<!-",
+        "'",
     ];
     let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
     for _ in 0..3000 {
