@@ -15,7 +15,8 @@ pub use crate::score::{PairSignals, Sides};
 /// threshold. Public for the evaluation harness, which fits and checks them.
 pub mod model {
     pub use crate::score::{
-        COPY_FEATURES, FEATURE_NAMES, IMPERSONATION_PRIOR, MODEL, Model, N_FEATURES, THRESHOLD,
+        COPY_FEATURES, FEATURE_NAMES, IMPERSONATION_PRIOR, MODEL, Model, N_FEATURES,
+        NEAR_EMPTY_COPY, THRESHOLD,
     };
 }
 

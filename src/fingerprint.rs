@@ -27,6 +27,10 @@ pub use crate::sketch::Sketch;
 /// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].
 pub const FORMAT_VERSION: u32 = 5;
 
+/// Fewest distinct visible words a page needs to count as having content
+/// ([`PageFingerprint::near_empty`]).
+pub const NEAR_EMPTY_WORDS: u32 = 16;
+
 /// Hashes kept per bottom-k sketch of a fingerprint.
 ///
 /// ```
@@ -89,6 +93,27 @@ pub struct PageFingerprint {
 }
 
 impl PageFingerprint {
+    /// True for a page with almost nothing on it: fewer than [`NEAR_EMPTY_WORDS`]
+    /// distinct visible words, no form field and no logo. Blank pages, "coming soon"
+    /// and parking stubs, bare redirects and empty application shells are alike in what
+    /// they lack, which is no evidence that one copies another: such a suspect never
+    /// matches on its content (the copy side is capped at
+    /// [`crate::compare::model::NEAR_EMPTY_COPY`]), and such a brand page names no one
+    /// (its title is a placeholder, not the brand's name).
+    ///
+    /// ```
+    /// use clonehound::{Limits, Page, PageFingerprint};
+    /// let fp = |h: &str| PageFingerprint::new(&Page::from_html(h, None), &Limits::default());
+    /// assert!(fp("<title>Coming soon</title><h1>Coming soon</h1>").near_empty());
+    /// assert!(!fp("<form><input name=user><input type=password></form>").near_empty());
+    /// ```
+    pub fn near_empty(&self) -> bool {
+        self.text.words.len < NEAR_EMPTY_WORDS
+            && self.forms.inputs == 0
+            && self.marks.svg_logos.is_empty()
+            && self.marks.logo_images.is_empty()
+    }
+
     /// Fingerprints a page. Never fails: a page too hostile to read whole is read
     /// up to the limits and flagged `truncated`.
     pub fn new(page: &Page, limits: &Limits) -> PageFingerprint {

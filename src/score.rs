@@ -81,7 +81,15 @@ pub struct PairSignals {
     pub favicon: Option<f64>,
     /// Where the suspect shows the brand.
     pub identity: Presence,
+    /// The suspect page has almost nothing on it ([`PageFingerprint::near_empty`]): what it shares with
+    /// the brand's page is what both lack, so the copy side cannot flag it.
+    #[serde(default)]
+    pub near_empty: bool,
 }
+
+/// Most the copy side may say of a near-empty suspect page ([`PageFingerprint::near_empty`]): with the
+/// impersonation side at its floor the score stays under [`THRESHOLD`].
+pub const NEAR_EMPTY_COPY: f64 = 0.1;
 
 impl PairSignals {
     /// The signals of one (legitimate page, suspect page) pair, given where the suspect
@@ -120,6 +128,7 @@ impl PairSignals {
             asks_password: s.forms.passwords > 0,
             favicon: None,
             identity,
+            near_empty: s.near_empty(),
         }
     }
 
@@ -128,7 +137,11 @@ impl PairSignals {
         if self.identity.owned > 0.0 {
             return 0.0;
         }
-        MODEL.score(&self.features())
+        let Sides {
+            copy,
+            impersonation,
+        } = self.sides();
+        1.0 - (1.0 - copy) * (1.0 - impersonation)
     }
 
     /// What each side of [`MODEL`] says of these signals; both 0 for the brand's own page.
@@ -138,7 +151,13 @@ impl PairSignals {
         }
         let (copy, impersonation) = MODEL.sides(&self.features());
         Sides {
-            copy,
+            // What a near-empty page shares with the brand's is what both lack: its copy
+            // side is capped below what could flag it.
+            copy: if self.near_empty {
+                copy.min(NEAR_EMPTY_COPY)
+            } else {
+                copy
+            },
             impersonation,
         }
     }

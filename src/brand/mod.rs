@@ -265,7 +265,8 @@ fn main_label(domain: &str) -> Option<String> {
 fn infer_name(pages: &[PageFingerprint], domains: &[String]) -> Option<String> {
     let mut candidates: Vec<(String, f64)> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
-    for page in pages.iter().take(16) {
+    // A near-empty page's title is a placeholder ("Coming soon", "React App").
+    for page in pages.iter().filter(|p| !p.near_empty()).take(16) {
         let id = &page.identity;
         for (i, name) in id.names().into_iter().enumerate() {
             let phrase = Brand::new(name, [""; 0]).phrases().into_iter().next();
@@ -313,7 +314,7 @@ fn infer_name(pages: &[PageFingerprint], domains: &[String]) -> Option<String> {
 fn infer_aliases(pages: &[PageFingerprint], domains: &[String]) -> Vec<String> {
     let labels: Vec<String> = domains.iter().filter_map(|d| main_label(d)).collect();
     let mut out: Vec<String> = Vec::new();
-    for page in pages.iter().take(16) {
+    for page in pages.iter().filter(|p| !p.near_empty()).take(16) {
         let id = &page.identity;
         let mut candidates: Vec<&str> = id.site_name.iter().map(String::as_str).collect();
         let segments = id.title_segments();
