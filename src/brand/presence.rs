@@ -103,7 +103,7 @@ pub struct Presence {
     pub other_name: f64,
     /// The suspect shows one of the brand's marks: the legitimate site's favicon
     /// (perceptual match) or its logo. Set by [`crate::compare()`], which sees both
-    /// sites; 0 from [`Brand::presence`].
+    /// sites; 0 from [`crate::Brand::presence`].
     #[serde(default)]
     pub mark: f64,
     /// The URL the page was found at is on a brand domain: the brand's own page.

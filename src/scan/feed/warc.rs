@@ -23,7 +23,7 @@ pub struct WarcReader<R> {
 }
 
 impl<R: BufRead> WarcReader<R> {
-    /// A reader over an uncompressed WARC stream (see [`open_warc`] for files).
+    /// A reader over an uncompressed WARC stream (see [`super::open_warc`] for files).
     pub fn new(reader: R, limits: Limits) -> WarcReader<R> {
         WarcReader {
             reader,
