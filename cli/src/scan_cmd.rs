@@ -11,7 +11,7 @@ use clap::Args;
 use clap::builder::RangedU64ValueParser;
 use clonehound::Index;
 use clonehound::Limits;
-use clonehound::scan::output::{Format, ReportWriter, shown};
+use clonehound::scan::output::{Format, ReportWriter, shown, use_colour};
 use clonehound::scan::{ScanConfig, Scanner, Source};
 
 use crate::{progress_bar, written};
@@ -32,6 +32,10 @@ pub struct ScanArgs {
     /// Score at or above which a suspect is called a copy (0 to 1).
     #[arg(long, value_parser = crate::unit_interval)]
     threshold: Option<f64>,
+    /// Colour in the table: auto (only on a terminal, and not when NO_COLOR is set),
+    /// always or never.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+    color: String,
     /// Brands reported per suspect, best first (at least 1).
     #[arg(long, default_value_t = 3, value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
     top: usize,
@@ -96,7 +100,14 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
         Format::Jsonl
     });
     let io = |e: std::io::Error| written(&e);
-    let mut output = ReportWriter::new(format, std::io::BufWriter::new(stdout)).map_err(io)?;
+    let colour = use_colour(
+        &args.color,
+        stdout.is_terminal(),
+        std::env::var_os("NO_COLOR").map(|v| if v.is_empty() { "" } else { "set" }),
+    );
+    let mut output = ReportWriter::new(format, std::io::BufWriter::new(stdout))
+        .map_err(io)?
+        .with_colour(colour);
     let progress = progress_bar(quiet, "pages");
     let sources: Vec<Source> = args.inputs.iter().map(Source::from).collect();
     let mut reports = Scanner::new(index, config).scan(sources);

@@ -595,3 +595,50 @@ fn a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+/// The table is coloured only where it should be: never in a pipe unless asked
+/// (`--color always`, which overrides `NO_COLOR` as the convention says), never with
+/// `--color never`; and colour never reaches page text, which stays escaped.
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build_index(dir.path());
+    let phish =
+        std::fs::read_to_string(corpus("copy-kestrel-software-phishing").join("index.html"))
+            .unwrap();
+    let line =
+        serde_json::json!({"url": "http://evil.example/\u{1b}[2J", "html": phish}).to_string();
+    let table = |colour: Option<&str>, no_color: Option<&str>| {
+        let mut cmd = bin();
+        cmd.args(["scan", "-q", "--format", "table", "--explain", "--index"])
+            .arg(&index)
+            .arg("-");
+        if let Some(c) = colour {
+            cmd.args(["--color", c]);
+        }
+        match no_color {
+            Some(v) => cmd.env("NO_COLOR", v),
+            None => cmd.env_remove("NO_COLOR"),
+        };
+        let out = cmd.write_stdin(line.clone() + "\n").assert().code(1);
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    // A pipe is not a terminal: plain, whatever NO_COLOR says.
+    for no_color in [None, Some("1"), Some("")] {
+        assert!(!table(None, no_color).contains('\u{1b}'));
+        assert!(!table(Some("never"), no_color).contains('\u{1b}'));
+    }
+    let coloured = table(Some("always"), Some("1"));
+    assert!(coloured.contains("\u{1b}[1;31mIMPERSONATION"), "{coloured}");
+    // Our escape sequences only: the page's own stays written out.
+    assert_eq!(
+        coloured.matches('\u{1b}').count(),
+        2 * coloured.matches("IMPERSONATION").count()
+    );
+    assert!(coloured.contains("\\u{1b}[2J"));
+    let bad = bin()
+        .args(["scan", "--color", "sometimes", "x"])
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&bad.get_output().stderr).contains("sometimes"));
+}

@@ -67,6 +67,8 @@ impl FromStr for Format {
 /// ```
 pub struct ReportWriter<W: Write> {
     format: Format,
+    /// Colour the table's verdict words ([`ReportWriter::with_colour`]).
+    colour: bool,
     out: Option<W>,
     csv: Option<csv::Writer<W>>,
     /// Records written so far in [`Format::Json`].
@@ -85,6 +87,7 @@ impl<W: Write> ReportWriter<W> {
                 csv = Some(w);
                 return Ok(ReportWriter {
                     format,
+                    colour: false,
                     out: None,
                     csv,
                     json_records: 0,
@@ -95,10 +98,18 @@ impl<W: Write> ReportWriter<W> {
         }
         Ok(ReportWriter {
             format,
+            colour: false,
             out: Some(out),
             csv,
             json_records: 0,
         })
+    }
+
+    /// Colours the table's verdict words (ANSI) when `colour` is set: for a terminal,
+    /// as [`use_colour`] decides. Machine formats are never coloured.
+    pub fn with_colour(mut self, colour: bool) -> Self {
+        self.colour = colour;
+        self
     }
 
     /// Writes one suspect's report.
@@ -116,7 +127,7 @@ impl<W: Write> ReportWriter<W> {
                 self.json_records += 1;
                 writeln!(out, "{lead}{record}")
             }
-            Format::Table => table(out, s),
+            Format::Table => table(out, s, self.colour),
             Format::Jsonl | Format::Csv => {
                 let line = serde_json::to_string(s).map_err(io::Error::other)?;
                 writeln!(out, "{line}")
@@ -188,19 +199,39 @@ fn csv_rows<W: Write>(w: &mut csv::Writer<W>, s: &SuspectReport) -> io::Result<(
     Ok(())
 }
 
-/// A suspect as aligned text for people.
-fn table(out: &mut impl Write, s: &SuspectReport) -> io::Result<()> {
+/// ANSI colours of the table's verdict words.
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const GREEN: &str = "\x1b[32m";
+const RESET: &str = "\x1b[0m";
+
+/// A suspect as aligned text for people; verdict words in colour when `colour` is set.
+/// Only our own words are coloured: page text goes through [`shown`] and stays plain.
+fn table(out: &mut impl Write, s: &SuspectReport, colour: bool) -> io::Result<()> {
+    let paint = |word: &str, code: &str| {
+        if colour {
+            format!("{code}{word}{RESET}")
+        } else {
+            word.to_owned()
+        }
+    };
     let suspect = shown(&s.suspect);
     match (&s.matches, &s.error) {
-        (_, Some(e)) => writeln!(out, "{suspect}  ERROR  {}", shown(e)),
-        (Some(ms), _) if ms.is_empty() => writeln!(out, "{suspect}  clean"),
+        (_, Some(e)) => writeln!(out, "{suspect}  {}  {}", paint("ERROR", RED), shown(e)),
+        (Some(ms), _) if ms.is_empty() => writeln!(out, "{suspect}  {}", paint("clean", GREEN)),
         (Some(ms), _) => {
             writeln!(out, "{suspect}")?;
             for m in ms {
+                let word = format!("{:<14}", verdict_word(m.verdict).to_uppercase());
+                let code = match m.verdict {
+                    Verdict::Impersonation => RED,
+                    Verdict::Rebrand => YELLOW,
+                    Verdict::None => GREEN,
+                };
                 writeln!(
                     out,
-                    "  {:<14} {:.3}  {}",
-                    verdict_word(m.verdict).to_uppercase(),
+                    "  {} {:.3}  {}",
+                    paint(&word, code),
                     m.score,
                     shown(&m.brand)
                 )?;
@@ -211,6 +242,27 @@ fn table(out: &mut impl Write, s: &SuspectReport) -> io::Result<()> {
             Ok(())
         }
         (None, None) => Ok(()),
+    }
+}
+
+/// Whether people's output should be coloured: `--color always` / `never` decide;
+/// `auto` colours only a terminal, and not when the `NO_COLOR` environment variable is
+/// set to anything but the empty string (<https://no-color.org>).
+///
+/// ```
+/// use clonehound::scan::output::use_colour;
+/// assert!(!use_colour("never", true, None));
+/// assert!(use_colour("always", false, Some("1")));
+/// assert!(use_colour("auto", true, None));
+/// assert!(!use_colour("auto", true, Some("1")));
+/// assert!(use_colour("auto", true, Some("")));
+/// assert!(!use_colour("auto", false, None));
+/// ```
+pub fn use_colour(choice: &str, terminal: bool, no_color: Option<&str>) -> bool {
+    match choice {
+        "always" => true,
+        "never" => false,
+        _ => terminal && no_color.is_none_or(str::is_empty),
     }
 }
 
