@@ -11,6 +11,7 @@ use clap::Args;
 use clap::builder::RangedU64ValueParser;
 use clonehound::Index;
 use clonehound::Limits;
+use clonehound::scan::known::Known;
 use clonehound::scan::output::{Format, ReportWriter, shown, use_colour};
 use clonehound::scan::{ScanConfig, Scanner, Source};
 
@@ -36,6 +37,11 @@ pub struct ScanArgs {
     /// always or never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     color: String,
+    /// Report only findings (suspect and brand) that this earlier run's --format jsonl
+    /// output did not have, or whose verdict changed or whose score rose by more than
+    /// 0.05. The exit code is then 1 only when something new was found.
+    #[arg(long, value_name = "PREVIOUS.jsonl")]
+    new_since: Option<PathBuf>,
     /// Brands reported per suspect, best first (at least 1).
     #[arg(long, default_value_t = 3, value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
     top: usize,
@@ -109,19 +115,36 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
         .map_err(io)?
         .with_colour(colour);
     let progress = progress_bar(quiet, "pages");
+    let known = match &args.new_since {
+        Some(path) => Some(Known::read(path).map_err(|e| crate::about(path, &e))?),
+        None => None,
+    };
+    let (mut known_findings, mut new_findings) = (0, 0);
     let sources: Vec<Source> = args.inputs.iter().map(Source::from).collect();
     let mut reports = Scanner::new(index, config).scan(sources);
-    for report in reports.by_ref() {
+    for mut report in reports.by_ref() {
         if let Some(error) = &report.error {
             progress.suspend(|| {
                 eprintln!("clonehound: {}: {}", shown(&report.suspect), shown(error));
             });
         }
         progress.inc(report.pages.unwrap_or(0) as u64);
+        if let Some(known) = &known {
+            known_findings += known.retain_new(&mut report);
+            let new = report.matches.as_ref().map_or(0, Vec::len);
+            new_findings += new;
+            if new == 0 && report.error.is_none() {
+                continue;
+            }
+        }
         progress.suspend(|| output.write(&report)).map_err(io)?;
     }
     let mut summary = reports.summary().clone();
     summary.peak_memory_bytes = peak_memory();
+    if known.is_some() {
+        summary.known_findings = Some(known_findings);
+        summary.new_findings = Some(new_findings);
+    }
     progress.finish_and_clear();
     output.finish(&summary).map_err(io)?;
     if !quiet {
@@ -129,14 +152,18 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
             .peak_memory_bytes
             .map(|b| format!("; peak memory {:.1} MiB", b as f64 / f64::from(1 << 20)))
             .unwrap_or_default();
+        let known = match (summary.known_findings, summary.new_findings) {
+            (Some(k), Some(n)) => format!("; {n} new findings, {k} already known"),
+            _ => String::new(),
+        };
         eprintln!(
-            "scanned {} suspects ({} pages): {} copies, {} errors{peak}",
+            "scanned {} suspects ({} pages): {} copies, {} errors{known}{peak}",
             summary.suspects, summary.pages, summary.copies, summary.errors
         );
     }
     Ok(if summary.errors > 0 {
         ExitCode::from(2)
-    } else if summary.copies > 0 {
+    } else if summary.new_findings.unwrap_or(summary.copies) > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -13,6 +13,7 @@
 mod common;
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
@@ -344,4 +345,95 @@ fn a_crawl_directory_is_one_suspect_per_site() {
     assert_eq!(first_brand(&results[1]), None);
     assert_eq!(doc["summary"]["suspects"], 2);
     assert_eq!(doc["report_version"], clonehound::scan::REPORT_VERSION);
+}
+
+/// A daily run reports only what is new since the previous run's JSON Lines: nothing
+/// when nothing changed (exit 0), and exactly the findings that are unknown, changed
+/// verdict or rose in score by more than the margin; the summary says how many were
+/// already known.
+#[test]
+fn new_since_reports_only_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build_index(dir.path());
+    let inputs: Vec<PathBuf> = [
+        "copy-kestrel-software-phishing",
+        "copy-kestrel-software-rebrand",
+        "copy-alder-wealth-mirror",
+        "copy-alder-wealth-reword",
+        "orbitwise",
+    ]
+    .iter()
+    .map(|s| corpus(s))
+    .collect();
+    let run = |previous: Option<&Path>| {
+        let mut cmd = bin();
+        cmd.args(["scan", "--format", "jsonl", "--index"])
+            .arg(&index);
+        if let Some(p) = previous {
+            cmd.arg("--new-since").arg(p);
+        }
+        let out = cmd.args(&inputs).output().unwrap();
+        (
+            out.status.code().unwrap(),
+            jsonl(&out.stdout),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, first, _) = run(None);
+    assert_eq!(code, 1);
+    let findings: usize = first
+        .iter()
+        .map(|r| r["matches"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(findings >= 4, "{first:?}");
+    let previous = dir.path().join("previous.jsonl");
+    let lines: Vec<String> = first.iter().map(Value::to_string).collect();
+    std::fs::write(&previous, lines.join("\n") + "\n").unwrap();
+
+    // Nothing changed: nothing reported, exit 0, all known.
+    let (code, again, stderr) = run(Some(&previous));
+    assert_eq!((code, again.len()), (0, 0), "{again:?}");
+    assert!(
+        stderr.contains(&format!("0 new findings, {findings} already known")),
+        "{stderr}"
+    );
+
+    // The previous run without its first suspect, with a lower score for the second
+    // (by more than the margin) and another verdict for the third.
+    let mut edited = first.clone();
+    let dropped = edited.remove(0);
+    edited[0]["matches"][0]["score"] = Value::from(0.3);
+    let other = if edited[1]["matches"][0]["verdict"] == "rebrand" {
+        "impersonation"
+    } else {
+        "rebrand"
+    };
+    edited[1]["matches"][0]["verdict"] = Value::from(other);
+    let lines: Vec<String> = edited.iter().map(Value::to_string).collect();
+    std::fs::write(&previous, lines.join("\n") + "\n").unwrap();
+    let (code, new, stderr) = run(Some(&previous));
+    assert_eq!(code, 1);
+    let new_suspects: Vec<&str> = new.iter().map(|r| r["suspect"].as_str().unwrap()).collect();
+    let want: Vec<&str> = [&dropped, &first[1], &first[2]]
+        .iter()
+        .map(|r| r["suspect"].as_str().unwrap())
+        .collect();
+    assert_eq!(new_suspects, want);
+    let new_count: usize = new
+        .iter()
+        .map(|r| r["matches"].as_array().unwrap().len())
+        .sum();
+    assert!(
+        stderr.contains(&format!(
+            "{new_count} new findings, {} already known",
+            findings - new_count
+        )),
+        "{stderr}"
+    );
+
+    // A file that is not an earlier run's output is refused, naming the line.
+    std::fs::write(&previous, "{\"suspect\": \"a\"}\nnot json\n").unwrap();
+    let (code, _, stderr) = run(Some(&previous));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("previous.jsonl:2"), "{stderr}");
 }

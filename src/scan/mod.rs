@@ -8,6 +8,7 @@
 //! whatever the inputs hold, and no core waits for a batch to finish.
 
 pub mod feed;
+pub mod known;
 pub mod output;
 mod report;
 mod source;

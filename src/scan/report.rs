@@ -71,6 +71,13 @@ pub struct Summary {
     pub copies: usize,
     /// Suspects that could not be read.
     pub errors: usize,
+    /// With `--new-since` ([`crate::scan::known::Known`]): findings the earlier run
+    /// already had, not reported again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known_findings: Option<usize>,
+    /// With `--new-since`: findings reported as new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_findings: Option<usize>,
     /// Peak resident memory of the process, in bytes, where the system tells it (the
     /// command line fills it in; the library leaves it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]

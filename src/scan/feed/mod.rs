@@ -94,7 +94,7 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
 
 /// Why a line was not read.
 #[derive(Debug)]
-enum LineError {
+pub(crate) enum LineError {
     /// Longer than the limit (this many bytes, all consumed): reading can go on.
     TooLong(usize),
     /// The stream failed: reading cannot go on.
@@ -112,7 +112,7 @@ impl std::fmt::Display for LineError {
 
 /// Reads up to and including `\n`, storing at most `max` bytes; a longer line is
 /// consumed to its end and refused.
-fn read_line(
+pub(crate) fn read_line(
     reader: &mut impl BufRead,
     out: &mut Vec<u8>,
     max: usize,
