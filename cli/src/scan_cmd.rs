@@ -6,6 +6,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
 
 use clap::Args;
 use clap::builder::RangedU64ValueParser;
@@ -26,8 +27,8 @@ pub struct ScanArgs {
     /// (.jsonl, .ndjson), or - for JSON Lines on standard input.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Output format: table, jsonl, json or csv (default: table on a terminal, jsonl
-    /// otherwise).
+    /// Output format: table, jsonl, json, csv, misp (one MISP event) or stix (one STIX
+    /// 2.1 bundle) (default: table on a terminal, jsonl otherwise).
     #[arg(long, value_parser = |s: &str| s.parse::<Format>())]
     format: Option<Format>,
     /// Score at or above which a suspect is called a copy (0 to 1).
@@ -111,7 +112,14 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
         stdout.is_terminal(),
         std::env::var_os("NO_COLOR").map(|v| if v.is_empty() { "" } else { "set" }),
     );
-    let mut output = ReportWriter::new(format, std::io::BufWriter::new(stdout))
+    // The scan's date in MISP and STIX: now, or SOURCE_DATE_EPOCH for reproducible output.
+    let time = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or_else(SystemTime::now, |secs| {
+            SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+        });
+    let mut output = ReportWriter::new_at(format, std::io::BufWriter::new(stdout), time)
         .map_err(io)?
         .with_colour(colour);
     let progress = progress_bar(quiet, "pages");

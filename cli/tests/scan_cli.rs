@@ -437,3 +437,69 @@ fn new_since_reports_only_new_findings() {
     assert_eq!(code, 2);
     assert!(stderr.contains("previous.jsonl:2"), "{stderr}");
 }
+
+/// `--format misp` and `--format stix` are one JSON document each, byte-identical from
+/// run to run at a fixed SOURCE_DATE_EPOCH, holding one finding per copy the JSON Lines
+/// output reports (the consumer libraries' checks are in tests/python).
+#[test]
+fn misp_and_stix_hold_every_finding_and_are_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build_index(dir.path());
+    let inputs = [
+        corpus("copy-kestrel-software-phishing"),
+        corpus("copy-alder-wealth-rebrand"),
+        corpus("orbitwise"),
+    ];
+    let run = |format: &str| {
+        let out = bin()
+            .env("SOURCE_DATE_EPOCH", "1796284800")
+            .args(["scan", "-q", "--format", format, "--index"])
+            .arg(&index)
+            .args(&inputs)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        out.stdout
+    };
+    let findings: usize = jsonl(&run("jsonl"))
+        .iter()
+        .map(|r| {
+            r["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["verdict"] != "none")
+                .count()
+        })
+        .sum();
+    assert!(findings >= 2);
+    let misp = run("misp");
+    assert_eq!(misp, run("misp"));
+    let event: Value = serde_json::from_slice(&misp).unwrap();
+    let objects = event["Event"]["Object"].as_array().unwrap();
+    let targets: usize = objects
+        .iter()
+        .filter(|o| o["name"] == "phishing")
+        .map(|o| {
+            o["Attribute"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["object_relation"] == "target")
+                .count()
+        })
+        .sum();
+    assert_eq!(targets, findings);
+    assert_eq!(event["Event"]["date"], "2026-12-03");
+    let stix = run("stix");
+    assert_eq!(stix, run("stix"));
+    let bundle: Value = serde_json::from_slice(&stix).unwrap();
+    assert_eq!(bundle["type"], "bundle");
+    let indicators = bundle["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["type"] == "indicator")
+        .count();
+    assert_eq!(indicators, findings);
+}

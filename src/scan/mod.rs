@@ -7,6 +7,7 @@
 //! read but not yet reported ([`ScanConfig::max_in_flight`]), so memory stays bounded
 //! whatever the inputs hold, and no core waits for a batch to finish.
 
+mod exchange;
 pub mod feed;
 pub mod known;
 pub mod output;
@@ -20,7 +21,7 @@ use std::thread::JoinHandle;
 
 use serde::{Deserialize, Serialize};
 
-pub use report::{MatchReport, REPORT_VERSION, Summary, SuspectReport};
+pub use report::{FaviconHashes, MatchReport, REPORT_VERSION, Summary, SuspectReport};
 use source::Suspect;
 pub use source::{InputKind, Source, crawl_sites};
 
@@ -247,12 +248,17 @@ fn scan_one(index: &Index, suspect: Suspect, config: &ScanConfig) -> SuspectRepo
         let (name, site) = suspect.site(config);
         let result = site.and_then(|site| {
             let matches = index.query(&site, config.top).map_err(|e| e.to_string())?;
-            Ok((site.pages.len(), matches))
+            Ok((site, matches))
         });
         match result {
-            Ok((pages, matches)) => {
-                SuspectReport::found(name, pages, matches, config.all, config.evidence)
-            }
+            Ok((site, matches)) => SuspectReport::found(
+                name,
+                site.pages.len(),
+                site.favicon.as_ref(),
+                matches,
+                config.all,
+                config.evidence,
+            ),
             Err(error) => SuspectReport::failed(name, error),
         }
     });

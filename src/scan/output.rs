@@ -4,9 +4,11 @@
 
 use std::io::{self, Write};
 use std::str::FromStr;
+use std::time::SystemTime;
 
 pub use crate::shown::shown;
 
+use super::exchange::{Exchange, Kind};
 use super::{REPORT_VERSION, Summary, SuspectReport};
 use crate::Verdict;
 
@@ -28,15 +30,23 @@ pub enum Format {
     Json,
     /// One row per match: `suspect, rank, brand, score, verdict, evidence`.
     Csv,
+    /// One MISP event of the scan's findings (`phishing`, `organization` and `favicon`
+    /// objects; see [`crate::scan`]'s exchange formats in the README).
+    Misp,
+    /// One STIX 2.1 bundle of the scan's findings (`url`, `indicator`, `identity`,
+    /// `relationship`, with our `extension-definition` for score, verdict and evidence).
+    Stix,
 }
 
 impl Format {
     /// Every format, by the name [`FromStr`] reads.
-    pub const NAMES: [(&'static str, Format); 4] = [
+    pub const NAMES: [(&'static str, Format); 6] = [
         ("table", Format::Table),
         ("jsonl", Format::Jsonl),
         ("json", Format::Json),
         ("csv", Format::Csv),
+        ("misp", Format::Misp),
+        ("stix", Format::Stix),
     ];
 }
 
@@ -48,7 +58,7 @@ impl FromStr for Format {
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(s))
             .map(|&(_, f)| f)
-            .ok_or_else(|| format!("unknown format {s:?} (table, jsonl, json or csv)"))
+            .ok_or_else(|| format!("unknown format {s:?} (table, jsonl, json, csv, misp or stix)"))
     }
 }
 
@@ -58,7 +68,7 @@ impl FromStr for Format {
 /// ```
 /// use clonehound::scan::output::{Format, ReportWriter};
 /// use clonehound::scan::{Summary, SuspectReport};
-/// let report = SuspectReport { suspect: "a.html".into(), pages: Some(1), matches: Some(vec![]), error: None };
+/// let report = SuspectReport { suspect: "a.html".into(), pages: Some(1), matches: Some(vec![]), favicon: None, error: None };
 /// let mut writer = ReportWriter::new(Format::Csv, Vec::new())?;
 /// writer.write(&report)?;
 /// let bytes = writer.finish(&Summary::default())?;
@@ -73,12 +83,32 @@ pub struct ReportWriter<W: Write> {
     csv: Option<csv::Writer<W>>,
     /// Records written so far in [`Format::Json`].
     json_records: usize,
+    /// The MISP event or STIX bundle being written.
+    exchange: Option<Exchange>,
 }
 
 impl<W: Write> ReportWriter<W> {
     /// A writer to `out`; CSV's header and JSON's opening are written at once.
-    pub fn new(format: Format, mut out: W) -> io::Result<Self> {
+    pub fn new(format: Format, out: W) -> io::Result<Self> {
+        ReportWriter::new_at(format, out, SystemTime::now())
+    }
+
+    /// A writer whose MISP event and STIX bundle are dated `time` (the scan's start;
+    /// give a fixed time for reproducible output).
+    pub fn new_at(format: Format, mut out: W, time: SystemTime) -> io::Result<Self> {
         let mut csv = None;
+        let exchange = match format {
+            Format::Misp | Format::Stix => {
+                let kind = if format == Format::Misp {
+                    Kind::Misp
+                } else {
+                    Kind::Stix
+                };
+                let time = humantime::format_rfc3339_millis(time).to_string();
+                Some(Exchange::start(kind, time, &mut out)?)
+            }
+            _ => None,
+        };
         match format {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(out);
@@ -91,10 +121,11 @@ impl<W: Write> ReportWriter<W> {
                     out: None,
                     csv,
                     json_records: 0,
+                    exchange,
                 });
             }
             Format::Json => writeln!(out, "{{\"results\": [")?,
-            Format::Table | Format::Jsonl => {}
+            Format::Table | Format::Jsonl | Format::Misp | Format::Stix => {}
         }
         Ok(ReportWriter {
             format,
@@ -102,6 +133,7 @@ impl<W: Write> ReportWriter<W> {
             out: Some(out),
             csv,
             json_records: 0,
+            exchange,
         })
     }
 
@@ -120,6 +152,9 @@ impl<W: Write> ReportWriter<W> {
         let Some(out) = self.out.as_mut() else {
             return Ok(());
         };
+        if let Some(exchange) = self.exchange.as_mut() {
+            return exchange.write(out, s);
+        }
         match self.format {
             Format::Json => {
                 let record = serde_json::to_string(s).map_err(io::Error::other)?;
@@ -128,7 +163,7 @@ impl<W: Write> ReportWriter<W> {
                 writeln!(out, "{lead}{record}")
             }
             Format::Table => table(out, s, self.colour),
-            Format::Jsonl | Format::Csv => {
+            Format::Jsonl | Format::Csv | Format::Misp | Format::Stix => {
                 let line = serde_json::to_string(s).map_err(io::Error::other)?;
                 writeln!(out, "{line}")
             }
@@ -143,6 +178,9 @@ impl<W: Write> ReportWriter<W> {
         let Some(mut out) = self.out else {
             return Err(io::Error::other("report writer has no output"));
         };
+        if let Some(exchange) = self.exchange {
+            exchange.finish(&mut out, summary)?;
+        }
         if self.format == Format::Json {
             let summary = serde_json::to_string(summary).map_err(io::Error::other)?;
             writeln!(

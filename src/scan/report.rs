@@ -32,6 +32,10 @@ pub struct SuspectReport {
     /// for a clean suspect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<MatchReport>>,
+    /// The suspect's favicon hashes, for pivoting (Shodan's `http.favicon.hash`, MD5,
+    /// SHA-256), when its favicon was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub favicon: Option<FaviconHashes>,
     /// Why the suspect could not be read (a bad file, a page over the size limit, a
     /// broken record). One bad suspect never stops a scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,6 +98,17 @@ impl Summary {
     }
 }
 
+/// A favicon's exact hashes, as threat-intelligence platforms search by them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaviconHashes {
+    /// MurmurHash3 of the base64 bytes, as Shodan's `http.favicon.hash` (signed).
+    pub mmh3: i32,
+    /// MD5 of the bytes, hex.
+    pub md5: String,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
 impl SuspectReport {
     /// A suspect that could not be read.
     pub(super) fn failed(suspect: String, error: String) -> SuspectReport {
@@ -101,6 +116,7 @@ impl SuspectReport {
             suspect,
             pages: None,
             matches: None,
+            favicon: None,
             error: Some(error),
         }
     }
@@ -109,6 +125,7 @@ impl SuspectReport {
     pub(super) fn found(
         suspect: String,
         pages: usize,
+        favicon: Option<&crate::fingerprint::Favicon>,
         matches: Vec<Match>,
         all: bool,
         evidence: usize,
@@ -136,6 +153,11 @@ impl SuspectReport {
             suspect,
             pages: Some(pages),
             matches: Some(shown),
+            favicon: favicon.map(|f| FaviconHashes {
+                mmh3: f.shodan,
+                md5: f.md5.clone(),
+                sha256: f.sha256.clone(),
+            }),
             error: None,
         }
     }
