@@ -20,6 +20,8 @@ BIN = os.environ.get("CLONEHOUND", str(ROOT / "target" / "release" / "clonehound
 # one rebrand, one brand's own page, one page of a firm not protected.
 PAGES = [
     ("copy-kestrel-software-phishing", "http://kestrel-login.example/signin"),
+    # A quote in the URL must be escaped in the STIX pattern.
+    ("copy-kestrel-software-reword", "http://evil.example/it's-kestrel"),
     ("copy-alder-wealth-rebrand", "https://alder-copy.example/"),
     ("orbitwise", "https://orbitwise.co.uk/"),
     ("alder-wealth", "https://alderwealth.com/"),
