@@ -216,16 +216,9 @@ impl Exchange {
             references.push(json!({"referenced_uuid": brand_id,
                 "relationship_type": relation, "comment": comment(m)}));
         }
-        let mut attributes = vec![attribute(
-            "url",
-            "url",
-            url.into(),
-            &found
-                .iter()
-                .map(|m| comment(m))
-                .collect::<Vec<_>>()
-                .join(" | "),
-        )];
+        // Each finding's score, verdict and evidence sit on its `target` attribute and
+        // its reference to the brand; the object's comment gathers them.
+        let mut attributes = vec![attribute("url", "url", url.into(), &s.suspect)];
         if let (Some(host), _) = split_url(url) {
             attributes.push(attribute("hostname", "hostname", host.into(), ""));
         }

@@ -103,7 +103,7 @@ def test_misp_event_loads_and_follows_the_templates(scans):
         for o in phishing for r in o.references if r.relationship_type == "impersonates"
     }
     assert "Kestrel Software" in impersonated
-    # Score, verdict and evidence where an analyst reads them.
+    # Score, verdict and evidence where an analyst reads them: on each target.
     for o in phishing:
         for a in o.get_attributes_by_relation("target"):
             assert "score" in a.comment and "[" in a.comment
