@@ -156,18 +156,7 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     progress.finish_and_clear();
     output.finish(&summary).map_err(io)?;
     if !quiet {
-        let peak = summary
-            .peak_memory_bytes
-            .map(|b| format!("; peak memory {:.1} MiB", b as f64 / f64::from(1 << 20)))
-            .unwrap_or_default();
-        let known = match (summary.known_findings, summary.new_findings) {
-            (Some(k), Some(n)) => format!("; {n} new findings, {k} already known"),
-            _ => String::new(),
-        };
-        eprintln!(
-            "scanned {} suspects ({} pages): {} copies, {} errors{known}{peak}",
-            summary.suspects, summary.pages, summary.copies, summary.errors
-        );
+        eprintln!("{summary}");
     }
     Ok(if summary.errors > 0 {
         ExitCode::from(2)

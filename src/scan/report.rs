@@ -88,6 +88,29 @@ pub struct Summary {
     pub peak_memory_bytes: Option<u64>,
 }
 
+/// The summary line `clonehound scan` prints on standard error.
+///
+/// ```
+/// let summary = clonehound::scan::Summary { suspects: 3, pages: 5, copies: 1, ..Default::default() };
+/// assert_eq!(summary.to_string(), "scanned 3 suspects (5 pages): 1 copies, 0 errors");
+/// ```
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "scanned {} suspects ({} pages): {} copies, {} errors",
+            self.suspects, self.pages, self.copies, self.errors
+        )?;
+        if let (Some(k), Some(n)) = (self.known_findings, self.new_findings) {
+            write!(f, "; {n} new findings, {k} already known")?;
+        }
+        if let Some(b) = self.peak_memory_bytes {
+            write!(f, "; peak memory {:.1} MiB", b as f64 / f64::from(1 << 20))?;
+        }
+        Ok(())
+    }
+}
+
 impl Summary {
     /// Counts one more report.
     pub fn add(&mut self, report: &SuspectReport) {
