@@ -194,7 +194,10 @@ impl Exchange {
         let phishing_id = uuid5(&NAMESPACE, &format!("phishing {}", s.suspect));
         // Each finding's comment names the suspect as scanned (a path, `FILE#HOST`).
         let mut references = Vec::new();
-        for m in found {
+        // Each finding as an analyst reads it, written on its target, its reference and
+        // the object's comment.
+        let comments: Vec<String> = found.iter().map(|m| comment(m)).collect();
+        for (m, said) in found.iter().zip(&comments) {
             let brand_id = uuid5(&NAMESPACE, &format!("brand {}", m.brand));
             if self.brands.insert(m.brand.clone()) {
                 let org = object(
@@ -214,7 +217,7 @@ impl Exchange {
                 _ => "similar",
             };
             references.push(json!({"referenced_uuid": brand_id,
-                "relationship_type": relation, "comment": comment(m)}));
+                "relationship_type": relation, "comment": said}));
         }
         // Each finding's score, verdict and evidence sit on its `target` attribute and
         // its reference to the brand; the object's comment gathers them.
@@ -222,13 +225,8 @@ impl Exchange {
         if let (Some(host), _) = split_url(url) {
             attributes.push(attribute("hostname", "hostname", host.into(), ""));
         }
-        for m in found {
-            attributes.push(attribute(
-                "target",
-                "text",
-                m.brand.clone().into(),
-                &comment(m),
-            ));
+        for (m, said) in found.iter().zip(&comments) {
+            attributes.push(attribute("target", "text", m.brand.clone().into(), said));
         }
         if let Some(f) = &s.favicon {
             let favicon_id = uuid5(&NAMESPACE, &format!("favicon {}", f.sha256));
@@ -249,8 +247,7 @@ impl Exchange {
         let mut phishing = object(MISP_PHISHING, &phishing_id, attributes);
         if let Some(map) = phishing.as_object_mut() {
             map.insert("ObjectReference".into(), references.into());
-            let all: Vec<String> = found.iter().map(|m| comment(m)).collect();
-            map.insert("comment".into(), all.join(" | ").into());
+            map.insert("comment".into(), comments.join(" | ").into());
         }
         self.item(out, &phishing)
     }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::io::BufReader;
 use std::path::Path;
 
-use super::feed::{LineError, read_line};
+use super::feed::{JsonRecords, LineError, RecordError};
 use super::{MatchReport, SuspectReport};
 use crate::{Error, Result, Verdict};
 
@@ -51,25 +51,17 @@ impl Known {
     /// a line that is not a report is an error naming the line.
     pub fn read(path: &Path) -> Result<Known> {
         let (file, _) = crate::input::open_regular(path)?;
-        let mut reader = BufReader::new(file);
+        let mut records = JsonRecords::new(BufReader::new(file), MAX_LINE_BYTES);
         let mut known = Known::default();
-        let mut line = Vec::new();
-        for number in 1.. {
-            line.clear();
+        while let Some((number, record)) = records.next_record::<SuspectReport>() {
             let bad =
                 |reason: String| Error::Invalid(format!("{}:{number}: {reason}", path.display()));
-            match read_line(&mut reader, &mut line, MAX_LINE_BYTES) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e @ LineError::TooLong(_)) => return Err(bad(e.to_string())),
-                Err(LineError::Io(e)) => return Err(Error::io(path, e)),
+            match record {
+                Ok(report) => known.add(report),
+                Err(RecordError::Line(LineError::Io(e))) => return Err(Error::io(path, e)),
+                Err(RecordError::Line(e)) => return Err(bad(e.to_string())),
+                Err(RecordError::Json(e)) => return Err(bad(format!("not a scan report: {e}"))),
             }
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let report: SuspectReport = serde_json::from_slice(&line)
-                .map_err(|e| bad(format!("not a scan report: {e}")))?;
-            known.add(report);
         }
         Ok(known)
     }

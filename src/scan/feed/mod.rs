@@ -24,6 +24,7 @@ mod tests;
 mod warc;
 
 pub use jsonl::JsonLinesReader;
+pub(crate) use jsonl::{JsonRecords, RecordError};
 pub use warc::WarcReader;
 
 /// Most header lines in a WARC record.
@@ -112,7 +113,7 @@ impl std::fmt::Display for LineError {
 
 /// Reads up to and including `\n`, storing at most `max` bytes; a longer line is
 /// consumed to its end and refused.
-pub(crate) fn read_line(
+fn read_line(
     reader: &mut impl BufRead,
     out: &mut Vec<u8>,
     max: usize,
