@@ -32,6 +32,21 @@ pub enum Verdict {
     None,
 }
 
+impl Verdict {
+    /// The verdict's word, as it is serialised (`rebrand`, `impersonation`, `none`).
+    ///
+    /// ```
+    /// assert_eq!(clonehound::Verdict::Impersonation.as_str(), "impersonation");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Rebrand => "rebrand",
+            Verdict::Impersonation => "impersonation",
+            Verdict::None => "none",
+        }
+    }
+}
+
 /// The outcome of comparing a suspect with a legitimate site.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {

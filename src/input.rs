@@ -89,6 +89,46 @@ impl Page {
         })
     }
 
+    /// An HTTP response body as a page, by the rule every crawl input is read by (WARC
+    /// records, Arrow batches): a page when `content_type` says HTML, or is absent or
+    /// empty and the body's first non-blank byte is `<`; `Ok(None)` for anything else (an
+    /// image, a script, JSON). The charset of `content_type`, if any, is the transport
+    /// charset of [`Page::from_bytes`]. The body is what the server meant, with any
+    /// transfer and content encoding already undone.
+    ///
+    /// ```
+    /// use clonehound::{Limits, Page};
+    /// let limits = Limits::default();
+    /// let page = Page::from_response(b"<p>Hi</p>", Some("http://a.example/"), Some("text/html; charset=utf-8"), &limits)?;
+    /// assert!(page.is_some());
+    /// assert!(Page::from_response(b"{}", None, Some("application/json"), &limits)?.is_none());
+    /// assert!(Page::from_response(b"  <html>", None, None, &limits)?.is_some());
+    /// Ok::<(), clonehound::Error>(())
+    /// ```
+    pub fn from_response(
+        body: &[u8],
+        url: Option<&str>,
+        content_type: Option<&str>,
+        limits: &Limits,
+    ) -> Result<Option<Page>> {
+        let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
+        let html_type = content_type.contains("html");
+        let sniffed = content_type.is_empty()
+            && body
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'<');
+        if !html_type && !sniffed {
+            return Ok(None);
+        }
+        let charset = content_type
+            .split(';')
+            .filter_map(|p| p.trim().strip_prefix("charset="))
+            .map(|c| c.trim_matches('"').to_owned())
+            .next();
+        Page::from_bytes(body, url, charset.as_deref(), limits).map(Some)
+    }
+
     /// Reads and decodes one HTML file.
     ///
     /// ```no_run

@@ -40,11 +40,7 @@ fn uuid5(namespace: &Uuid, name: &str) -> String {
 
 /// One finding as text an analyst reads: score, verdict, evidence.
 fn comment(m: &MatchReport) -> String {
-    let verdict = match m.verdict {
-        Verdict::Impersonation => "impersonation",
-        Verdict::Rebrand => "rebrand",
-        Verdict::None => "none",
-    };
+    let verdict = m.verdict.as_str();
     let evidence: Vec<String> = m
         .evidence
         .iter()

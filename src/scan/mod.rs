@@ -7,6 +7,8 @@
 //! read but not yet reported ([`ScanConfig::max_in_flight`]), so memory stays bounded
 //! whatever the inputs hold, and no core waits for a batch to finish.
 
+#[cfg(feature = "arrow")]
+mod batch;
 mod exchange;
 pub mod feed;
 pub mod known;
@@ -21,6 +23,8 @@ use std::thread::JoinHandle;
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "arrow")]
+pub use batch::batch_schema;
 pub use report::{FaviconHashes, MatchReport, REPORT_VERSION, Summary, SuspectReport};
 use source::Suspect;
 pub use source::{InputKind, Source, crawl_sites};

@@ -224,7 +224,7 @@ fn csv_rows<W: Write>(w: &mut csv::Writer<W>, s: &SuspectReport) -> io::Result<(
                     (i + 1).to_string(),
                     &m.brand,
                     score,
-                    verdict_word(m.verdict),
+                    m.verdict.as_str(),
                     evidence,
                 )
             })
@@ -260,7 +260,7 @@ fn table(out: &mut impl Write, s: &SuspectReport, colour: bool) -> io::Result<()
         (Some(ms), _) => {
             writeln!(out, "{suspect}")?;
             for m in ms {
-                let word = format!("{:<14}", verdict_word(m.verdict).to_uppercase());
+                let word = format!("{:<14}", m.verdict.as_str().to_uppercase());
                 let code = match m.verdict {
                     Verdict::Impersonation => RED,
                     Verdict::Rebrand => YELLOW,
@@ -301,14 +301,6 @@ pub fn use_colour(choice: &str, terminal: bool, no_color: Option<&str>) -> bool 
         "always" => true,
         "never" => false,
         _ => terminal && no_color.is_none_or(str::is_empty),
-    }
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Rebrand => "rebrand",
-        Verdict::Impersonation => "impersonation",
-        Verdict::None => "none",
     }
 }
 

@@ -82,6 +82,9 @@ pub(super) enum Work {
     Path(PathBuf),
     Page(Page),
     Pages(Vec<PageFingerprint>),
+    /// A site's pages, fingerprinted in parallel by the worker.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    Site(Vec<Page>),
     Failed(String),
 }
 
@@ -128,6 +131,12 @@ impl Suspect {
             }
             Work::Page(page) => Ok(SiteFingerprint::from_page(&page, &config.limits)),
             Work::Pages(pages) => Ok(SiteFingerprint::from_pages(pages)),
+            Work::Site(pages) => Ok(SiteFingerprint::from_pages(
+                pages
+                    .par_iter()
+                    .map(|p| PageFingerprint::new(p, &config.limits))
+                    .collect(),
+            )),
             Work::Failed(error) => Err(error),
         };
         (self.name, site)

@@ -217,21 +217,7 @@ impl<R: BufRead> WarcReader<R> {
             }
             other => return Err(self.bad(format!("unsupported Content-Encoding {other:?}"))),
         };
-        let html_type = content_type.contains("html");
-        let sniffed = content_type.is_empty()
-            && body
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .is_some_and(|&b| b == b'<');
-        if !html_type && !sniffed {
-            return Ok(None);
-        }
-        let charset = content_type
-            .split(';')
-            .filter_map(|p| p.trim().strip_prefix("charset="))
-            .map(|c| c.trim_matches('"').to_owned())
-            .next();
-        Page::from_bytes(body, url, charset.as_deref(), &self.limits).map(Some)
+        Page::from_response(body, url, Some(&content_type), &self.limits)
     }
 }
 
