@@ -89,6 +89,27 @@ impl Page {
         })
     }
 
+    /// True when an HTTP response is a page by [`Page::from_response`]'s rule:
+    /// `content_type` says HTML, or is absent or empty and the body's first non-blank
+    /// byte is `<`. Cheap: it decodes nothing.
+    ///
+    /// ```
+    /// use clonehound::Page;
+    /// assert!(Page::is_html_response(b"", Some("Text/HTML; charset=utf-8")));
+    /// assert!(Page::is_html_response(b"\n<!doctype html>", None));
+    /// assert!(!Page::is_html_response(b"<svg/>", Some("image/svg+xml")));
+    /// ```
+    pub fn is_html_response(body: &[u8], content_type: Option<&str>) -> bool {
+        let content_type = content_type.unwrap_or_default();
+        if content_type.is_empty() {
+            return body
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'<');
+        }
+        content_type.to_ascii_lowercase().contains("html")
+    }
+
     /// An HTTP response body as a page, by the rule every crawl input is read by (WARC
     /// records, Arrow batches): a page when `content_type` says HTML, or is absent or
     /// empty and the body's first non-blank byte is `<`; `Ok(None)` for anything else (an
@@ -111,16 +132,10 @@ impl Page {
         content_type: Option<&str>,
         limits: &Limits,
     ) -> Result<Option<Page>> {
-        let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
-        let html_type = content_type.contains("html");
-        let sniffed = content_type.is_empty()
-            && body
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .is_some_and(|&b| b == b'<');
-        if !html_type && !sniffed {
+        if !Page::is_html_response(body, content_type) {
             return Ok(None);
         }
+        let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
         let charset = content_type
             .split(';')
             .filter_map(|p| p.trim().strip_prefix("charset="))

@@ -9,7 +9,7 @@
 //! | `html` | binary or string (any of the large or view layouts) | required; the page's bytes (a null is a failed row) |
 //! | `url` | string | optional; where the page was found (ownership of a domain is read from it) |
 //! | `content_type` | string | optional; the HTTP `Content-Type`: when the column is present, rows are read by [`crate::Page::from_response`] (a row that is not HTML is skipped, its charset is the transport charset) |
-//! | `site` | string | optional; consecutive rows with the same non-null `site` are one suspect named by it (a WARC host, say), in parts of at most [`crate::Limits::max_site_pages`] pages (`SITE#part2`, …) |
+//! | `site` | string | optional; consecutive rows with the same non-null `site` are one suspect named by it (a WARC host: [`super::host_suspect`] names it as a WARC scan does), in parts of at most [`crate::Limits::max_site_pages`] pages (`SITE#part2`, …) |
 //!
 //! A row without `site` is one suspect named by its `url`, or `row N` (from 1, within
 //! the batch).
@@ -24,7 +24,7 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    Float64Builder, ListBuilder, StringBuilder, StructBuilder, UInt32Builder,
+    Float64Builder, Int32Builder, ListBuilder, StringBuilder, StructBuilder,
 };
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -53,8 +53,8 @@ pub fn batch_schema() -> SchemaRef {
     };
     Arc::new(Schema::new(vec![
         Field::new("suspect", DataType::Utf8, false),
-        Field::new("pages", DataType::UInt32, true),
-        Field::new("rank", DataType::UInt32, true),
+        Field::new("pages", DataType::Int32, true),
+        Field::new("rank", DataType::Int32, true),
         text("brand"),
         list("domains", DataType::Utf8),
         Field::new("score", DataType::Float64, true),
@@ -287,8 +287,8 @@ fn site_suspect(name: String, part: usize, pages: Vec<Page>) -> Suspect {
 /// The reports as rows of [`batch_schema`].
 fn to_batch(reports: &[SuspectReport]) -> Result<RecordBatch> {
     let mut suspect = StringBuilder::new();
-    let mut pages = UInt32Builder::new();
-    let mut rank = UInt32Builder::new();
+    let mut pages = Int32Builder::new();
+    let mut rank = Int32Builder::new();
     let mut brand = StringBuilder::new();
     let mut domains = ListBuilder::new(StringBuilder::new());
     let mut score = Float64Builder::new();
@@ -299,7 +299,7 @@ fn to_batch(reports: &[SuspectReport]) -> Result<RecordBatch> {
     let mut legit_page = StringBuilder::new();
     let mut suspect_page = StringBuilder::new();
     let mut error = StringBuilder::new();
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     for report in reports {
         let matches = report.matches.as_deref().unwrap_or_default();
         let rows = matches.len().max(1);

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 pub use batch::batch_schema;
 pub use report::{FaviconHashes, MatchReport, REPORT_VERSION, Summary, SuspectReport};
 use source::Suspect;
-pub use source::{InputKind, Source, crawl_sites};
+pub use source::{InputKind, Source, crawl_sites, host_suspect};
 
 use crate::{Index, Limits};
 

@@ -342,11 +342,7 @@ impl WarcSuspects {
             })
             .collect();
         for (fp, bytes) in fps {
-            let host = fp
-                .url
-                .as_deref()
-                .and_then(host_of)
-                .unwrap_or_else(|| "(no host)".into());
+            let host = host_suspect("", fp.url.as_deref());
             let g = &mut self.grouper;
             if g.hosts
                 .get(&host)
@@ -375,6 +371,21 @@ impl Iterator for WarcSuspects {
         }
         self.ready.pop_front()
     }
+}
+
+/// The suspect a WARC file's page is scanned as: `FILE#HOST`, its URL's host in lower
+/// case without `www.`, or `FILE#(no host)`. A later part of a host too large for one
+/// suspect adds `#partN`. A job that reads WARC files itself names its `site` rows by
+/// this to match `clonehound scan` ([`Scanner::scan_batch`](super::Scanner)).
+///
+/// ```
+/// use clonehound::scan::host_suspect;
+/// assert_eq!(host_suspect("crawl.warc.gz", Some("https://WWW.Acme.com/login")), "crawl.warc.gz#acme.com");
+/// assert_eq!(host_suspect("crawl.warc.gz", None), "crawl.warc.gz#(no host)");
+/// ```
+pub fn host_suspect(file: &str, url: Option<&str>) -> String {
+    let host = url.and_then(host_of);
+    format!("{file}#{}", host.as_deref().unwrap_or("(no host)"))
 }
 
 /// One host's pages of a WARC file, waiting to be scanned together.
@@ -432,8 +443,8 @@ impl Grouper {
         self.bytes -= group.bytes;
         self.parts.insert(host.to_owned(), group.part);
         let name = match group.part {
-            1 => format!("{}#{host}", self.name),
-            n => format!("{}#{host}#part{n}", self.name),
+            1 => format!("{}{host}", self.name),
+            n => format!("{}{host}#part{n}", self.name),
         };
         Some(Suspect {
             name,
