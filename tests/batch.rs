@@ -11,7 +11,6 @@
 )]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -20,30 +19,10 @@ use arrow_array::{
     Array, ArrayRef, BinaryArray, Int64Array, LargeStringArray, RecordBatch, StringArray,
 };
 use clonehound::scan::{ScanConfig, Scanner, Source, SuspectReport, batch_schema, host_suspect};
-use clonehound::{Brand, Index, Limits, Page, SiteFingerprint, index::IndexBuilder};
+use clonehound::{Limits, Page};
 
-fn corpus(site: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus/sites")
-        .join(site)
-}
-
-fn index() -> Index {
-    let mut builder = IndexBuilder::default();
-    for (name, domain, dir) in [
-        ("Kestrel Software", "kestrel.example", "kestrel-software"),
-        (
-            "Bluestone Partners",
-            "bluestonepartners.com",
-            "bluestone-partners",
-        ),
-        ("Alder Wealth", "alderwealth.com", "alder-wealth"),
-    ] {
-        let site = SiteFingerprint::from_path(corpus(dir), &Limits::default()).unwrap();
-        builder.add(Brand::new(name, [domain]), site);
-    }
-    builder.build()
-}
+mod common;
+use common::{corpus, three_firms as index};
 
 fn html(dir: &str, file: &str) -> String {
     std::fs::read_to_string(corpus(dir).join(file)).unwrap()

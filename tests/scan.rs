@@ -8,34 +8,13 @@
     missing_docs
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clonehound::scan::{InputKind, ScanConfig, Scanner, Source};
-use clonehound::{Brand, Index, Limits, Page, SiteFingerprint, index::IndexBuilder};
+use clonehound::{Limits, Page, SiteFingerprint};
 
-fn corpus(site: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus/sites")
-        .join(site)
-}
-
-/// Three corpus firms, indexed.
-fn index() -> Index {
-    let mut builder = IndexBuilder::default();
-    for (name, domain, dir) in [
-        ("Kestrel Software", "kestrel.example", "kestrel-software"),
-        (
-            "Bluestone Partners",
-            "bluestonepartners.com",
-            "bluestone-partners",
-        ),
-        ("Alder Wealth", "alderwealth.com", "alder-wealth"),
-    ] {
-        let site = SiteFingerprint::from_path(corpus(dir), &Limits::default()).unwrap();
-        builder.add(Brand::new(name, [domain]), site);
-    }
-    builder.build()
-}
+mod common;
+use common::{corpus, three_firms as index};
 
 /// A copy of `dir`'s front page found on `host`.
 fn copy_of(dir: &str, host: &str) -> Page {
