@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::brand::{Brand, Matcher};
+use crate::brand::{Brand, Matcher, PageFacts};
 use crate::fingerprint::{PageFingerprint, SiteFingerprint};
 use crate::score::THRESHOLD;
 
@@ -248,6 +248,36 @@ pub(crate) fn compare_completed(
     config: &Config,
 ) -> Comparison {
     let matcher = Matcher::new(brand);
+    let facts: Vec<PageFacts> = suspect.pages.iter().map(PageFacts::of).collect();
+    let scored = score_completed(legit, suspect, &matcher, &facts, config);
+    explain_scored(scored, legit, suspect, &matcher, config)
+}
+
+/// A comparison scored but not yet explained: what ranking brands needs. The evidence,
+/// the costly part of a comparison after the scores, is written only for the brands a
+/// query reports ([`explain_scored`]).
+pub(crate) struct Scored {
+    best: Option<PairScore>,
+    pages_matched: usize,
+    marks: Vec<String>,
+}
+
+impl Scored {
+    /// The comparison's score: the best page pair's (0 for a site with no page).
+    pub(crate) fn score(&self) -> f64 {
+        self.best.as_ref().map_or(0.0, |b| b.score)
+    }
+}
+
+/// Scores every page pair of `legit` and `suspect` for the brand `matcher` was made for;
+/// `facts` are the suspect pages' ([`PageFacts::of`], in page order).
+pub(crate) fn score_completed(
+    legit: &SiteFingerprint,
+    suspect: &SiteFingerprint,
+    matcher: &Matcher,
+    facts: &[PageFacts],
+    config: &Config,
+) -> Scored {
     let (favicon, favicon_kept) = match (&legit.favicon, &suspect.favicon) {
         (Some(l), Some(s)) => (Some(l.similarity(s)), l.matches(s)),
         _ => (None, false),
@@ -256,8 +286,8 @@ pub(crate) fn compare_completed(
     let marked = favicon_kept || !marks.is_empty();
     let mut best: Option<PairScore> = None;
     let mut pages_matched = 0;
-    for (si, s) in suspect.pages.iter().enumerate() {
-        let mut presence = Presence::of(&matcher, s);
+    for ((si, s), facts) in suspect.pages.iter().enumerate().zip(facts) {
+        let mut presence = Presence::with_facts(matcher, s, facts);
         presence.mark = f64::from(u8::from(marked));
         let mut page_best: Option<PairScore> = None;
         for (li, l) in legit.pages.iter().enumerate() {
@@ -278,6 +308,26 @@ pub(crate) fn compare_completed(
             }
         }
     }
+    Scored {
+        best,
+        pages_matched,
+        marks,
+    }
+}
+
+/// The whole comparison of a [`Scored`] pair: verdict, evidence, pages.
+pub(crate) fn explain_scored(
+    scored: Scored,
+    legit: &SiteFingerprint,
+    suspect: &SiteFingerprint,
+    matcher: &Matcher,
+    config: &Config,
+) -> Comparison {
+    let Scored {
+        best,
+        pages_matched,
+        marks,
+    } = scored;
     let Some(best) = best else {
         return Comparison {
             score: 0.0,
@@ -285,7 +335,7 @@ pub(crate) fn compare_completed(
             signals: PairSignals::default(),
             sides: Sides::default(),
             evidence: Vec::new(),
-            brand: matcher.brand,
+            brand: matcher.brand.clone(),
             legit_page: None,
             suspect_page: None,
             pages_matched: 0,
@@ -303,7 +353,7 @@ pub(crate) fn compare_completed(
     };
     let evidence = match (l, s) {
         (Some(l), Some(s)) => {
-            crate::evidence::explain(l, s, &best.signals, &matcher, (legit, suspect), &marks)
+            crate::evidence::explain(l, s, &best.signals, matcher, (legit, suspect), &marks)
         }
         _ => Vec::new(),
     };
@@ -313,7 +363,7 @@ pub(crate) fn compare_completed(
         signals: best.signals,
         sides: best.signals.sides(),
         evidence,
-        brand: matcher.brand,
+        brand: matcher.brand.clone(),
         legit_page: l.and_then(|p| p.url.clone().or_else(|| p.path.clone())),
         suspect_page: s.and_then(|p| p.url.clone().or_else(|| p.path.clone())),
         pages_matched,

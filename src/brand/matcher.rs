@@ -73,6 +73,7 @@ pub(super) fn looks_like_name(text: &str) -> bool {
 }
 
 /// A brand prepared for matching: its phrases computed once for many pages.
+#[derive(Debug)]
 pub(crate) struct Matcher {
     pub brand: Brand,
     /// The brand's phrases, each searched for with a finder built once.
@@ -132,18 +133,6 @@ impl Matcher {
             || host
                 .split('.')
                 .any(|label| self.compact.iter().any(|c| c == label))
-    }
-
-    /// True when the file a resource path ends in is named after the brand
-    /// (`acme-logo.png`). Directories name where files are kept, often on another firm's
-    /// host (`wikipedia/commons/…/acme_logo.svg`), and do not count.
-    pub(super) fn names_file(&self, name: &str) -> bool {
-        // Paths are lower-case already: words split on anything not alphanumeric.
-        let words: String = name
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect();
-        self.names(&words)
     }
 }
 

@@ -13,8 +13,8 @@ mod tests;
 
 use matcher::looks_like_name;
 pub(crate) use matcher::{Matcher, contains_phrase, file_name};
-pub(crate) use presence::Places;
 pub use presence::Presence;
+pub(crate) use presence::{PageFacts, Places};
 
 /// A protected brand as its owner names it: a name and the domains it owns.
 ///

@@ -111,26 +111,70 @@ pub struct Presence {
     pub owned: f64,
 }
 
+/// What [`Presence`] reads off a page that does not depend on the brand, made once per
+/// suspect page for the dozens of brands a query compares it with.
+pub(crate) struct PageFacts {
+    /// Resource file names as words (non-alphanumerics as spaces): a file named after
+    /// the brand (`acme-logo.png`) counts; directories name where files are kept, often
+    /// on another firm's host (`wikipedia/commons/…/acme_logo.svg`), and do not.
+    file_words: Vec<String>,
+    email_domains: Vec<String>,
+    found_host: Option<String>,
+    site_names: Vec<String>,
+    copyrights: Vec<String>,
+}
+
+impl PageFacts {
+    pub(crate) fn of(page: &PageFingerprint) -> PageFacts {
+        let places = Places(page);
+        // Paths are lower-case already: words split on anything not alphanumeric.
+        let words = |name: &str| -> String {
+            name.chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect()
+        };
+        PageFacts {
+            file_words: places.file_names().map(words).collect(),
+            email_domains: places.email_domains().collect(),
+            found_host: places.found_host(),
+            site_names: page
+                .identity
+                .site_name
+                .iter()
+                .map(|n| normalize(n))
+                .collect(),
+            copyrights: page
+                .identity
+                .copyright
+                .iter()
+                .map(|n| normalize(n))
+                .collect(),
+        }
+    }
+}
+
 impl Presence {
     /// Where `page` shows the brand `m` was prepared for.
     pub(crate) fn of(m: &Matcher, page: &PageFingerprint) -> Presence {
+        Presence::with_facts(m, page, &PageFacts::of(page))
+    }
+
+    /// [`Presence::of`], with the page's brand-independent facts made already.
+    pub(crate) fn with_facts(m: &Matcher, page: &PageFingerprint, facts: &PageFacts) -> Presence {
         let brand = &m.brand;
         let places = Places(page);
         let has = |text: &str| m.names(text) as u8 as f64;
         let claims = |text: &str| m.claims(text) as u8 as f64;
         let [title_zone, headings, prominent_zone, lead, footer_zone] = places.name_zones();
         let host_hit = |h: &String| m.names_host(h);
-        let other = |names: &mut dyn Iterator<Item = &String>| {
-            let names: Vec<String> = names.map(|n| normalize(n)).collect();
-            !names.is_empty() && names.iter().all(|n| has(n) == 0.0)
-        };
-        let site_name_other = other(&mut page.identity.site_name.iter());
-        let copyright_other = other(&mut page.identity.copyright.iter());
+        let other = |names: &[String]| !names.is_empty() && names.iter().all(|n| has(n) == 0.0);
+        let site_name_other = other(&facts.site_names);
+        let copyright_other = other(&facts.copyrights);
         let title = claims(title_zone);
         let footer =
-            has(footer_zone).max(places.email_domains().any(|d| brand.owns(&d)) as u8 as f64);
+            has(footer_zone).max(facts.email_domains.iter().any(|d| brand.owns(d)) as u8 as f64);
         let prominent = claims(headings).max(claims(prominent_zone));
-        let named_in_paths = places.file_names().any(|f| m.names_file(f));
+        let named_in_paths = facts.file_words.iter().any(|w| m.names(w));
         Presence {
             title,
             prominent,
@@ -152,7 +196,7 @@ impl Presence {
                 || (copyright_other && title == 0.0 && prominent == 0.0))
                 as u8 as f64,
             mark: 0.0,
-            owned: places.found_host().is_some_and(|h| brand.owns(&h)) as u8 as f64,
+            owned: facts.found_host.as_ref().is_some_and(|h| brand.owns(h)) as u8 as f64,
         }
     }
 

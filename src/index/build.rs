@@ -66,7 +66,9 @@ impl IndexBuilder {
         postings.par_sort_unstable();
         let (keys, ids, stop_keys) = drop_common(postings, self.config.max_posting);
         let pages = self.sites.iter().map(|s| s.pages.len() as u32).collect();
+        let matchers = self.brands.iter().map(|_| Default::default()).collect();
         Index {
+            matchers,
             tables: Tables {
                 config: self.config,
                 brands: self.brands,

@@ -156,6 +156,9 @@ struct Tables {
 pub struct Index {
     tables: Tables,
     store: Store,
+    /// Each brand's name matcher, made on its first comparison and kept: a query
+    /// compares a suspect with dozens of brands, a scan with the same ones again.
+    matchers: Vec<std::sync::OnceLock<crate::brand::Matcher>>,
 }
 
 /// Figures about an index, for capacity planning.

@@ -5,7 +5,8 @@ use rayon::prelude::*;
 
 use super::keys::{Family, query_keys, suspect_hosts};
 use super::{Index, Match};
-use crate::compare::compare_completed;
+use crate::brand::{Matcher, PageFacts};
+use crate::compare::{explain_scored, score_completed};
 use crate::fingerprint::SiteFingerprint;
 use crate::{Error, Result};
 
@@ -101,27 +102,41 @@ impl Index {
     /// Ok::<(), clonehound::Error>(())
     /// ```
     pub fn rank(&self, suspect: &SiteFingerprint, ids: &[usize], top: usize) -> Result<Vec<Match>> {
-        let mut matches = Vec::with_capacity(ids.len());
+        let config = &self.tables.config.compare;
+        let facts: Vec<PageFacts> = suspect.pages.iter().map(PageFacts::of).collect();
+        let mut scored = Vec::with_capacity(ids.len());
         for &id in ids {
-            let Some(brand) = self.tables.brands.get(id) else {
+            let Some(matcher) = self.matcher(id) else {
                 continue;
             };
-            let comparison = self.with_site(id, |site| {
-                compare_completed(site, suspect, brand.clone(), &self.tables.config.compare)
+            let s = self.with_site(id, |site| {
+                score_completed(site, suspect, matcher, &facts, config)
             })?;
+            scored.push((id, s));
+        }
+        scored.sort_by(|(a_id, a), (b_id, b)| b.score().total_cmp(&a.score()).then(a_id.cmp(b_id)));
+        scored.truncate(top);
+        // Only the brands reported are explained.
+        let mut matches = Vec::with_capacity(scored.len());
+        for (id, s) in scored {
+            let Some(matcher) = self.matcher(id) else {
+                continue;
+            };
+            let comparison =
+                self.with_site(id, |site| explain_scored(s, site, suspect, matcher, config))?;
             matches.push(Match {
                 brand_id: id,
                 comparison,
             });
         }
-        matches.sort_by(|a, b| {
-            b.comparison
-                .score
-                .total_cmp(&a.comparison.score)
-                .then(a.brand_id.cmp(&b.brand_id))
-        });
-        matches.truncate(top);
         Ok(matches)
+    }
+
+    /// Brand `id`'s name matcher, made once.
+    fn matcher(&self, id: usize) -> Option<&Matcher> {
+        let brand = self.tables.brands.get(id)?;
+        let cell = self.matchers.get(id)?;
+        Some(cell.get_or_init(|| Matcher::new(brand.clone())))
     }
 
     /// Queries many suspects in parallel; results keep input order.

@@ -294,6 +294,7 @@ impl Index {
             store.bytes(id)?;
         }
         Ok(Index {
+            matchers: tables.brands.iter().map(|_| Default::default()).collect(),
             tables,
             store: Store::File(store),
         })
