@@ -27,7 +27,7 @@ class Fingerprint:
     def from_json(json: str) -> "Fingerprint":
         """A fingerprint from its JSON; another format version raises ClonehoundError."""
     def to_json(self) -> str:
-        """The fingerprint as JSON."""
+        """The fingerprint as JSON (also how it pickles)."""
     @property
     def version(self) -> int:
         """The format version."""
@@ -91,7 +91,8 @@ def compare(
     domains, aliases) is an input, read off `legit` when left out."""
 
 class Index:
-    """Protected brands, indexed for scans."""
+    """Protected brands, indexed for scans. Not picklable: ship the saved file and
+    load it once per worker."""
 
     @staticmethod
     def build(brands_toml: StrPath) -> "Index":

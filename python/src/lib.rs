@@ -137,6 +137,12 @@ impl Fingerprint {
         to_py(py, &value)
     }
 
+    /// Pickles as its JSON, so fingerprints travel to workers (Spark, multiprocessing).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.py().get_type::<Fingerprint>().getattr("from_json")?;
+        Ok((from_json, (slf.get().to_json()?,)))
+    }
+
     fn __repr__(&self) -> String {
         let url = self
             .site
@@ -381,6 +387,14 @@ impl Index {
         let batch = batch.into_inner();
         let out = py.detach(|| scanner.scan_batch(&batch)).map_err(raise)?;
         PyRecordBatch::new(out).into_pyarrow(py)
+    }
+
+    /// Refused: an index is shipped as its file and loaded once per worker
+    /// (`SparkContext.addFile`, then `Index.load`), never pickled with each task.
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(pyo3::exceptions::PyTypeError::new_err(
+            "an Index is not pickled: ship its file (save, then SparkContext.addFile) and Index.load it once per worker",
+        ))
     }
 
     fn __repr__(&self) -> String {

@@ -157,3 +157,12 @@ def test_is_html_and_warc_suspect_follow_the_cli_rules():
     assert clonehound.is_html(b"  <!doctype html>", None)
     assert not clonehound.is_html(b"<svg/>", "image/svg+xml")
     assert clonehound.warc_suspect("c.warc", "https://WWW.Acme.com/x") == "c.warc#acme.com"
+
+
+def test_fingerprints_pickle_and_indexes_refuse_to():
+    import pickle
+
+    fp = clonehound.fingerprint(site_html("bluestone-partners"), url="https://bluestonepartners.com/")
+    assert pickle.loads(pickle.dumps(fp)).to_json() == fp.to_json()
+    with pytest.raises(TypeError, match="addFile"):
+        pickle.dumps(clonehound.Index.build(CORPUS / "brands.toml"))
