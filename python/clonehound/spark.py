@@ -154,20 +154,24 @@ def prefetched(items, depth=1):
     stop = threading.Event()
     done = object()
 
+    def hand(entry):
+        """Puts `entry` unless the consumer has gone; False when it has."""
+        while not stop.is_set():
+            try:
+                q.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce():
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        q.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not hand((item, None)):
                     return
-            q.put((done, None))
+            hand((done, None))
         except BaseException as e:  # handed to the consumer, raised there
-            q.put((done, e))
+            hand((done, e))
 
     thread = threading.Thread(target=produce, name="clonehound-warc-reader", daemon=True)
     thread.start()

@@ -166,3 +166,19 @@ def test_fingerprints_pickle_and_indexes_refuse_to():
     assert pickle.loads(pickle.dumps(fp)).to_json() == fp.to_json()
     with pytest.raises(TypeError, match="addFile"):
         pickle.dumps(clonehound.Index.build(CORPUS / "brands.toml"))
+
+
+def test_the_spark_reader_thread_keeps_order_raises_and_stops():
+    from clonehound.spark import prefetched
+
+    assert list(prefetched(iter(range(50)))) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("broken record")
+
+    with pytest.raises(ValueError, match="broken record"):
+        list(prefetched(failing()))
+    taken = prefetched(iter(range(1000)))
+    assert next(taken) == 0
+    taken.close()  # the reader thread ends instead of blocking on a full queue
