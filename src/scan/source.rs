@@ -342,6 +342,8 @@ impl WarcSuspects {
             })
             .collect();
         for (fp, bytes) in fps {
+            // The host's key is its suspect name's `#HOST` ending (the file's name is
+            // put before it when the host is flushed).
             let host = host_suspect("", fp.url.as_deref());
             let g = &mut self.grouper;
             if g.hosts
