@@ -21,15 +21,64 @@ pub(crate) fn split_url(reference: &str) -> (Option<String>, Option<String>) {
         None
     };
     match absolute {
-        Some(abs) => match url::Url::parse(&abs) {
-            Ok(u) => {
-                let host = u.host_str().map(clean_host);
-                (host, Some(normalize_path(u.path())))
+        Some(abs) => {
+            // Most references are plain; those skip the full parse, with the same result.
+            let after_scheme = abs.split_once("//").map_or("", |(_, rest)| rest);
+            if let Some((host, path)) = plain_parts(after_scheme) {
+                return (Some(clean_host(&host)), Some(normalize_path(path)));
             }
-            Err(_) => (None, None),
-        },
+            parsed_parts(&abs)
+        }
         None => (None, Some(normalize_path(r))),
     }
+}
+
+/// Host and normalised path of an absolute URL by the WHATWG parser (`url`).
+fn parsed_parts(abs: &str) -> (Option<String>, Option<String>) {
+    match url::Url::parse(abs) {
+        Ok(u) => {
+            let host = u.host_str().map(clean_host);
+            (host, Some(normalize_path(u.path())))
+        }
+        Err(_) => (None, None),
+    }
+}
+
+/// The lower-case host and the path of a plain absolute URL (what follows `scheme://`),
+/// read without a full parse: `None` unless the WHATWG parser would return both
+/// unchanged. Plain means printable ASCII only; a host of non-empty `[a-z0-9-]` labels,
+/// no port, no user, no punycode label, a last label of letters only (no IPv4 or hex
+/// number to read); a path of characters the parser neither escapes nor rewrites (no
+/// backslash, no `.` or `..` segment, no `%2e`). A test holds it to the parser.
+fn plain_parts(after_scheme: &str) -> Option<(String, &str)> {
+    if !after_scheme.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return None;
+    }
+    let end = after_scheme
+        .find(['/', '?', '#'])
+        .unwrap_or(after_scheme.len());
+    let (authority, rest) = after_scheme.split_at(end);
+    let host = authority.to_ascii_lowercase();
+    let labels_plain = host.split('.').all(|l| {
+        !l.is_empty()
+            && !l.starts_with("xn--")
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    });
+    let last_is_word = host
+        .rsplit('.')
+        .next()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_lowercase()));
+    if !labels_plain || !last_is_word {
+        return None;
+    }
+    let path = rest.get(..rest.find(['?', '#']).unwrap_or(rest.len()))?;
+    let path_plain = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
+        && !path.to_ascii_lowercase().contains("%2e")
+        && !path.split('/').any(|seg| seg == "." || seg == "..");
+    path_plain.then_some((host, path))
 }
 
 /// The host of an absolute URL (`https://…`, `//…`), lower case, without `www.`.
@@ -128,5 +177,104 @@ mod tests {
             Some("acme.com")
         );
         assert_eq!(host_of("/relative/path"), None);
+    }
+
+    /// `split_url` as it was before the fast path: every absolute URL through the parser.
+    fn parsed_only(reference: &str) -> (Option<String>, Option<String>) {
+        let r = reference.trim();
+        let lower = r.get(..r.len().min(16)).unwrap_or("").to_ascii_lowercase();
+        if r.starts_with('#')
+            || ["data:", "javascript:", "mailto:", "tel:", "about:", "blob:"]
+                .iter()
+                .any(|s| lower.starts_with(s))
+        {
+            return (None, None);
+        }
+        if r.starts_with("//") {
+            parsed_parts(&format!("https:{r}"))
+        } else if lower.starts_with("http://") || lower.starts_with("https://") {
+            parsed_parts(r)
+        } else {
+            (None, Some(normalize_path(r)))
+        }
+    }
+
+    /// The plain-URL fast path gives what the WHATWG parser gives, on every URL it
+    /// accepts: hosts and paths built from pieces that parsers treat specially.
+    #[test]
+    fn plain_urls_read_as_the_parser_reads_them() {
+        let hosts = [
+            "acme.com",
+            "WWW.Acme.COM",
+            "a-b.example",
+            "xn--bcher-kva.example",
+            "127.0.0.1",
+            "0x7f.1",
+            "a..b",
+            "a.b.",
+            "user@acme.com",
+            "acme.com:8080",
+            "acme.com:443",
+            "ac me.com",
+            "acme.c0m",
+            "ACME",
+            "a_b.com",
+            "[::1]",
+            "%61cme.com",
+            "acme.com\\x",
+            "1.2.3.com",
+            "münchen.de",
+            "a.123",
+            "-a-.b-c.org",
+        ];
+        let paths = [
+            "",
+            "/",
+            "/a/b.png",
+            "/A/B%20C.png",
+            "/a/./b",
+            "/a/../b",
+            "/%2e%2E/x",
+            "/a b",
+            "/a\\b",
+            "/a\"b",
+            "/a<b>",
+            "/a{b}",
+            "/a`b",
+            "/a^b",
+            "/a|b",
+            "/~u/!$&'()*+,;=:@",
+            "/%zz",
+            "/.",
+            "/..",
+            "/é",
+            "/a\tb",
+            "//double//slash",
+            "/a.b.c/",
+        ];
+        let tails = ["", "?q=1", "?q=a b", "#frag", "?x#y", "?%2e"];
+        let mut fast = 0;
+        for scheme in ["https://", "http://", "HTTPS://", "//"] {
+            for h in hosts {
+                for p in paths {
+                    for t in tails {
+                        let r = format!("{scheme}{h}{p}{t}");
+                        let abs = if r.starts_with("//") {
+                            format!("https:{r}")
+                        } else {
+                            r.clone()
+                        };
+                        let after = abs.split_once("//").map_or("", |(_, rest)| rest);
+                        if let Some((host, path)) = plain_parts(after) {
+                            fast += 1;
+                            let quick = (Some(clean_host(&host)), Some(normalize_path(path)));
+                            assert_eq!(quick, parsed_parts(&abs), "{r}");
+                        }
+                        assert_eq!(split_url(&r), parsed_only(&r), "{r}");
+                    }
+                }
+            }
+        }
+        assert!(fast > 500, "the fast path took only {fast} URLs");
     }
 }
