@@ -72,9 +72,13 @@ pub(crate) fn cap_attributes(html: &str, max: usize) -> Option<String> {
                 } else if b.get(body..body + 2) == Some(b"->") {
                     body + 2
                 } else {
+                    // The comment ends at whichever of `-->` and `--!>` ends first. A
+                    // `--!>` can only end first if it starts before `-->` ends, so it is
+                    // sought up to there: searching the whole rest of the page for it at
+                    // every comment would be quadratic in the number of comments.
                     let close = find(b, body, b"-->").map_or(n, |p| p + 3);
-                    let bang = find(b, body, b"--!>").map_or(n, |p| p + 4);
-                    close.min(bang)
+                    let before = b.get(..close).unwrap_or(b);
+                    find(before, body, b"--!>").map_or(close, |p| p + 4)
                 };
             }
             Some(b'!' | b'?') => i = find_byte(b, i, b'>').map_or(n, |p| p + 1),

@@ -29,7 +29,9 @@ impl Family {
         hash64(self as u64, bytes)
     }
 
-    /// How much one shared key of this family says about a brand.
+    /// How much one shared key of this family says about a brand. Keep these multiples
+    /// of 1/2: [`Index::candidates`](super::Index::candidates) relies on vote sums
+    /// being exact in any order.
     pub(super) fn weight(self) -> f64 {
         match self {
             Family::Name

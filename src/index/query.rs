@@ -26,25 +26,35 @@ impl Index {
     /// with their vote weights, at most [`IndexConfig::candidates`](super::IndexConfig::candidates) of them. Brands
     /// that own one of the suspect's hosts are left out.
     pub fn candidates(&self, suspect: &SiteFingerprint) -> Vec<(usize, f64)> {
-        let mut votes: Vec<(u32, f64)> = Vec::new();
-        let mut keys = query_keys(suspect);
+        // Most of a suspect's keys match no posting: drop those before the sort.
+        let mut keys: Vec<u64> = query_keys(suspect)
+            .into_iter()
+            .filter(|&k| !self.postings(k).is_empty())
+            .collect();
         keys.sort_unstable();
         keys.dedup();
+        // One total per brand. Family weights are small multiples of 1/2, so the sums
+        // are exact whatever order the votes come in.
+        let mut votes = vec![0.0_f64; self.tables.brands.len()];
         for key in keys {
             let weight = Family::of_key(key).weight();
-            votes.extend(self.postings(key).iter().map(|&id| (id, weight)));
+            for &id in self.postings(key) {
+                if let Some(total) = votes.get_mut(id as usize) {
+                    *total += weight;
+                }
+            }
         }
-        votes.sort_unstable_by_key(|v| v.0);
         let hosts = suspect_hosts(suspect);
         let mut totals: Vec<(usize, f64)> = votes
-            .chunk_by(|a, b| a.0 == b.0)
-            .filter_map(|run| {
-                let id = run.first()?.0 as usize;
-                let brand = self.tables.brands.get(id)?;
-                if hosts.iter().any(|h| brand.owns(h)) {
-                    return None;
-                }
-                Some((id, run.iter().map(|v| v.1).sum()))
+            .into_iter()
+            .enumerate()
+            .filter(|&(id, total)| {
+                total > 0.0
+                    && self
+                        .tables
+                        .brands
+                        .get(id)
+                        .is_some_and(|brand| !hosts.iter().any(|h| brand.owns(h)))
             })
             .collect();
         totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
