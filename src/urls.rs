@@ -10,31 +10,32 @@ pub(crate) fn split_url(reference: &str) -> (Option<String>, Option<String>) {
 /// [`split_url`], with or without the plain-URL shortcut (the test compares both).
 fn split_with(reference: &str, shortcut: bool) -> (Option<String>, Option<String>) {
     let r = reference.trim();
-    let lower = r.get(..r.len().min(16)).unwrap_or("").to_ascii_lowercase();
+    // The scheme is read from the first 16 bytes, and only when they end on a character
+    // boundary (as `str::get` gives them).
+    let head = r.get(..r.len().min(16)).unwrap_or("").as_bytes();
+    let starts = |prefix: &str| {
+        head.get(..prefix.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
     if r.starts_with('#')
         || ["data:", "javascript:", "mailto:", "tel:", "about:", "blob:"]
             .iter()
-            .any(|s| lower.starts_with(s))
+            .any(|s| starts(s))
     {
         return (None, None);
     }
-    let absolute = if r.starts_with("//") {
-        Some(format!("https:{r}"))
-    } else if lower.starts_with("http://") || lower.starts_with("https://") {
-        Some(r.to_owned())
+    if !(r.starts_with("//") || starts("http://") || starts("https://")) {
+        return (None, Some(normalize_path(r)));
+    }
+    // Most references are plain; those skip the full parse, with the same result.
+    let after_scheme = r.split_once("//").map_or("", |(_, rest)| rest);
+    if shortcut && let Some((host, path)) = plain_parts(after_scheme) {
+        return (Some(clean_host(&host)), Some(normalize_path(path)));
+    }
+    if r.starts_with("//") {
+        parsed_parts(&format!("https:{r}"))
     } else {
-        None
-    };
-    match absolute {
-        Some(abs) => {
-            // Most references are plain; those skip the full parse, with the same result.
-            let after_scheme = abs.split_once("//").map_or("", |(_, rest)| rest);
-            if shortcut && let Some((host, path)) = plain_parts(after_scheme) {
-                return (Some(clean_host(&host)), Some(normalize_path(path)));
-            }
-            parsed_parts(&abs)
-        }
-        None => (None, Some(normalize_path(r))),
+        parsed_parts(r)
     }
 }
 
@@ -81,7 +82,10 @@ fn plain_parts(after_scheme: &str) -> Option<(String, &str)> {
     let path_plain = path
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
-        && !path.to_ascii_lowercase().contains("%2e")
+        && !path
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"%2e"))
         && !path.split('/').any(|seg| seg == "." || seg == "..");
     path_plain.then_some((host, path))
 }
@@ -102,15 +106,33 @@ pub(crate) fn clean_host(host: &str) -> String {
 /// (`acme.com/img/x.png`, as HTTrack and `wget -m` lay files out) dropped, lower case.
 pub(crate) fn normalize_path(path: &str) -> String {
     let path = path.split(['?', '#']).next().unwrap_or("");
-    let decoded = path.replace("%20", " ");
-    let mut segments: Vec<&str> = decoded
+    let decoded = if path.contains("%20") {
+        std::borrow::Cow::Owned(path.replace("%20", " "))
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    };
+    let mut segments = decoded
         .split(['/', '\\'])
         .filter(|s| !s.is_empty() && *s != "." && *s != "..")
-        .collect();
-    if segments.len() > 1 && segments.first().is_some_and(|s| looks_like_host(s)) {
-        segments.remove(0);
+        .peekable();
+    let mut out = String::with_capacity(decoded.len());
+    if let Some(first) = segments.next()
+        && (segments.peek().is_none() || !looks_like_host(first))
+    {
+        out.push_str(first);
     }
-    segments.join("/").to_lowercase()
+    for segment in segments {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(segment);
+    }
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+        out
+    } else {
+        out.to_lowercase()
+    }
 }
 
 fn looks_like_host(segment: &str) -> bool {
