@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::parse::extract;
 use crate::signals::favicon::discover::{self, PageLinks};
-use crate::urls::split_url;
+use crate::urls::host_of;
 use crate::{Error, Limits, Page, Result};
 
 pub use crate::input::Site;
@@ -118,7 +118,7 @@ impl PageFingerprint {
     /// up to the limits and flagged `truncated`.
     pub fn new(page: &Page, limits: &Limits) -> PageFingerprint {
         let (e, streamed) = extract(&page.html, limits, SKETCH_K);
-        let own_host = page.url.as_deref().and_then(|u| split_url(u).0);
+        let own_host = page.url.as_deref().and_then(host_of);
         let icons = e
             .links
             .iter()

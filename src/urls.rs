@@ -4,11 +4,17 @@
 /// Splits a URL reference into its host (lower case, `www.` stripped) and its
 /// normalised path. `data:`, `javascript:`, `mailto:` and fragments give neither.
 pub(crate) fn split_url(reference: &str) -> (Option<String>, Option<String>) {
-    split_with(reference, true)
+    split_with(reference, true, true)
 }
 
-/// [`split_url`], with or without the plain-URL shortcut (the test compares both).
-fn split_with(reference: &str, shortcut: bool) -> (Option<String>, Option<String>) {
+/// [`split_url`], with or without the plain-URL shortcut (the test compares both), and
+/// with or without the path (callers that want only the host skip its normalisation).
+fn split_with(
+    reference: &str,
+    shortcut: bool,
+    with_path: bool,
+) -> (Option<String>, Option<String>) {
+    let path = |p: &str| with_path.then(|| normalize_path(p));
     let r = reference.trim();
     // The scheme is read from the first 16 bytes, and only when they end on a character
     // boundary (as `str::get` gives them).
@@ -25,12 +31,12 @@ fn split_with(reference: &str, shortcut: bool) -> (Option<String>, Option<String
         return (None, None);
     }
     if !(r.starts_with("//") || starts("http://") || starts("https://")) {
-        return (None, Some(normalize_path(r)));
+        return (None, path(r));
     }
     // Most references are plain; those skip the full parse, with the same result.
     let after_scheme = r.split_once("//").map_or("", |(_, rest)| rest);
-    if shortcut && let Some((host, path)) = plain_parts(after_scheme) {
-        return (Some(clean_host(&host)), Some(normalize_path(path)));
+    if shortcut && let Some((host, plain)) = plain_parts(after_scheme) {
+        return (Some(clean_host(&host)), path(plain));
     }
     if r.starts_with("//") {
         parsed_parts(&format!("https:{r}"))
@@ -92,7 +98,7 @@ fn plain_parts(after_scheme: &str) -> Option<(String, &str)> {
 
 /// The host of an absolute URL (`https://…`, `//…`), lower case, without `www.`.
 pub(crate) fn host_of(url: &str) -> Option<String> {
-    split_url(url).0
+    split_with(url, true, false).0
 }
 
 /// Lower case host without a leading `www.`.
@@ -277,7 +283,8 @@ mod tests {
                             let quick = (Some(clean_host(&host)), Some(normalize_path(path)));
                             assert_eq!(quick, parsed_parts(&abs), "{r}");
                         }
-                        assert_eq!(split_url(&r), split_with(&r, false), "{r}");
+                        assert_eq!(split_url(&r), split_with(&r, false, true), "{r}");
+                        assert_eq!(host_of(&r), split_url(&r).0, "{r}");
                     }
                 }
             }

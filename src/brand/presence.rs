@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Matcher, file_name};
 use crate::fingerprint::PageFingerprint;
 use crate::normalize::normalize;
-use crate::urls::split_url;
+use crate::urls::host_of;
 
 /// Where a page can show a brand: the one list that the score ([`Presence::of`]), the
 /// evidence (`evidence.rs`) and the index's query keys (`index/keys.rs`) read. Each
@@ -63,11 +63,7 @@ impl<'a> Places<'a> {
 
     /// Hosts the page's forms post to.
     pub(crate) fn form_hosts(&self) -> impl Iterator<Item = String> + 'a {
-        self.0
-            .assets
-            .form_actions
-            .iter()
-            .filter_map(|f| split_url(f).0)
+        self.0.assets.form_actions.iter().filter_map(|f| host_of(f))
     }
 
     /// Domains of the e-mail addresses the page shows.
@@ -78,7 +74,7 @@ impl<'a> Places<'a> {
     /// The host of the URL the page was found at: the only place that proves
     /// ownership (what a page declares is the attacker's to write).
     pub(crate) fn found_host(&self) -> Option<String> {
-        self.0.url.as_deref().and_then(|u| split_url(u).0)
+        self.0.url.as_deref().and_then(host_of)
     }
 }
 

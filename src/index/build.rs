@@ -69,6 +69,7 @@ impl IndexBuilder {
         let matchers = self.brands.iter().map(|_| Default::default()).collect();
         Index {
             matchers,
+            key_filter: Default::default(),
             tables: Tables {
                 config: self.config,
                 brands: self.brands,

@@ -245,3 +245,29 @@ pub(super) fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
     mark_keys(site, &mut keys);
     keys
 }
+
+/// Which 16-bit key prefixes (the top bits of the hash) any posting holds: one bit
+/// each, 8 KiB in all. A key whose bit is clear is in no posting; a set bit means
+/// "search the postings".
+#[derive(Debug)]
+pub(super) struct KeyFilter(Vec<u64>);
+
+impl KeyFilter {
+    pub(super) fn new(keys: &[u64]) -> KeyFilter {
+        let mut bits = vec![0_u64; 1 << 10];
+        for &key in keys {
+            let prefix = (key >> 48) as usize;
+            if let Some(word) = bits.get_mut(prefix >> 6) {
+                *word |= 1 << (prefix & 63);
+            }
+        }
+        KeyFilter(bits)
+    }
+
+    pub(super) fn may_hold(&self, key: u64) -> bool {
+        let prefix = (key >> 48) as usize;
+        self.0
+            .get(prefix >> 6)
+            .is_none_or(|word| word & (1 << (prefix & 63)) != 0)
+    }
+}

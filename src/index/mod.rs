@@ -159,6 +159,9 @@ pub struct Index {
     /// Each brand's name matcher, made on its first comparison and kept: a query
     /// compares a suspect with dozens of brands, a scan with the same ones again.
     matchers: Vec<std::sync::OnceLock<crate::brand::Matcher>>,
+    /// A bit per 16-bit key prefix held by any posting, made on the first query: most
+    /// of a suspect's keys are in no posting and end at one bit instead of a search.
+    key_filter: std::sync::OnceLock<keys::KeyFilter>,
 }
 
 /// Figures about an index, for capacity planning.

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::keys::{Family, query_keys, suspect_hosts};
+use super::keys::{Family, KeyFilter, query_keys, suspect_hosts};
 use super::{Index, Match};
 use crate::brand::{Matcher, PageFacts};
 use crate::compare::{explain_scored, score_completed};
@@ -12,6 +12,12 @@ use crate::{Error, Result};
 
 impl Index {
     fn postings(&self, key: u64) -> &[u32] {
+        let filter = self
+            .key_filter
+            .get_or_init(|| KeyFilter::new(&self.tables.keys));
+        if !filter.may_hold(key) {
+            return &[];
+        }
         let start = self.tables.keys.partition_point(|&k| k < key);
         let end = start
             + self

@@ -295,6 +295,7 @@ impl Index {
         }
         Ok(Index {
             matchers: tables.brands.iter().map(|_| Default::default()).collect(),
+            key_filter: Default::default(),
             tables,
             store: Store::File(store),
         })

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{MatchReport, Summary, SuspectReport};
 use crate::Verdict;
-use crate::urls::split_url;
+use crate::urls::host_of;
 
 /// Our namespace for UUIDv5 identifiers.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6c6f_6e65_686f_756e_6463_6c6f_6e65_6800);
@@ -218,7 +218,7 @@ impl Exchange {
         // Each finding's score, verdict and evidence sit on its `target` attribute and
         // its reference to the brand; the object's comment gathers them.
         let mut attributes = vec![attribute("url", "url", url.into(), &s.suspect)];
-        if let (Some(host), _) = split_url(url) {
+        if let Some(host) = host_of(url) {
             attributes.push(attribute("hostname", "hostname", host.into(), ""));
         }
         for (m, said) in found.iter().zip(&comments) {

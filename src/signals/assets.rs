@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::parse::Extract;
 use crate::sketch::{sorted_jaccard, sorted_shared};
-use crate::urls::{clean_host, split_url};
+use crate::urls::{clean_host, host_of, split_url};
 
 /// The asset signal of one page. Lists are sorted, deduplicated and capped at
 /// [`crate::Limits::max_items`].
@@ -53,7 +53,7 @@ impl Assets {
             }
         }
         for a in &e.anchors {
-            if let (Some(h), _) = split_url(a) {
+            if let Some(h) = host_of(a) {
                 if not_own(&h) {
                     link_hosts.insert(h);
                 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::normalize::{normalize, truncate};
 use crate::parse::Extract;
-use crate::urls::{clean_host, split_url};
+use crate::urls::{clean_host, host_of};
 
 const ZONE_BYTES: usize = 1024;
 
@@ -82,7 +82,7 @@ impl Identity {
             .chain(canonical.map(|(_, href)| href.clone()))
             .chain(e.base_href.clone());
         for u in candidates {
-            if let (Some(host), _) = split_url(&u) {
+            if let Some(host) = host_of(&u) {
                 own.insert(host);
             }
         }
