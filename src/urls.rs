@@ -16,11 +16,11 @@ fn split_with(
 ) -> (Option<String>, Option<String>) {
     let path = |p: &str| with_path.then(|| normalize_path(p));
     let r = reference.trim();
-    // The scheme is read from the first 16 bytes, and only when they end on a character
-    // boundary (as `str::get` gives them).
-    let head = r.get(..r.len().min(16)).unwrap_or("").as_bytes();
+    // Schemes are ASCII, so they are compared byte by byte: whatever follows them (an
+    // IDN host, a non-ASCII path) cannot hide them.
     let starts = |prefix: &str| {
-        head.get(..prefix.len())
+        r.as_bytes()
+            .get(..prefix.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
     };
     if r.starts_with('#')
@@ -210,6 +210,25 @@ mod tests {
             Some("acme.com")
         );
         assert_eq!(host_of("/relative/path"), None);
+    }
+
+    /// An absolute URL stays absolute whatever characters follow its scheme: a
+    /// multi-byte character across the 16th byte once made it read as a relative path,
+    /// hiding a brand's host (`https://vk.com/фото.png`) or an IDN host.
+    #[test]
+    fn non_ascii_after_the_scheme_keeps_the_host() {
+        for (url, host) in [
+            ("https://vk.com/фото.png", "vk.com"),
+            ("http://ok.ru/€/login", "ok.ru"),
+            ("//t.co/路径", "t.co"),
+            ("https://例子.测试/x", "xn--fsqu00a.xn--0zwm56d"),
+            ("HTTPS://0x7f.1/é", "127.0.0.1"),
+        ] {
+            assert_eq!(split_url(url).0.as_deref(), Some(host), "{url}");
+            assert_eq!(host_of(url).as_deref(), Some(host), "{url}");
+        }
+        assert_eq!(split_url("javascript:alert('é')"), (None, None));
+        assert_eq!(split_url("data:text/html,<p>é</p>"), (None, None));
     }
 
     /// The plain-URL fast path gives what the WHATWG parser gives, on every URL it

@@ -13,13 +13,16 @@ use std::path::Path;
 use clonehound::{Error, Limits, PageFingerprint, SiteFingerprint, fingerprint::FORMAT_VERSION};
 
 const SITE: &str = "corpus/sites/kestrel-software";
-const FIXTURE: &str = "tests/fixtures/v5/kestrel-software.json";
-/// Written by format versions 1 (before favicons), 2 (before script hosts) and 3 (when
-/// a page's path on disk stood in its `url`); kept to prove old files are refused.
+const FIXTURE: &str = "tests/fixtures/v6/kestrel-software.json";
+/// Written by format versions 1 (before favicons), 2 (before script hosts), 3 (when
+/// a page's path on disk stood in its `url`), 4 and 5 (when an absolute URL with a
+/// multi-byte character across its 16th byte was read as a relative path); kept to
+/// prove old files are refused.
 const FIXTURE_V1: &str = "tests/fixtures/v1/kestrel-software.json";
 const FIXTURE_V2: &str = "tests/fixtures/v2/kestrel-software.json";
 const FIXTURE_V3: &str = "tests/fixtures/v3/kestrel-software.json";
 const FIXTURE_V4: &str = "tests/fixtures/v4/kestrel-software.json";
+const FIXTURE_V5: &str = "tests/fixtures/v5/kestrel-software.json";
 
 fn fingerprint_with_threads(threads: usize) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -77,6 +80,7 @@ fn other_versions_are_refused_with_a_clear_error() {
         (FIXTURE_V2, 2),
         (FIXTURE_V3, 3),
         (FIXTURE_V4, 4),
+        (FIXTURE_V5, 5),
     ] {
         let old = std::fs::read_to_string(path).unwrap();
         match SiteFingerprint::from_json(&old) {
@@ -152,6 +156,31 @@ fn index_identical_to_the_committed_fixture_and_readable() {
     let best = found.first().unwrap();
     assert_eq!(best.comparison.brand.name, "Kestrel Software");
     assert_ne!(best.comparison.verdict, clonehound::Verdict::None);
+}
+
+/// An index whose fingerprints are of another format is refused, whatever its own
+/// format: the current fixture with the previous fingerprint version in its header.
+#[test]
+fn an_index_of_older_fingerprints_is_refused() {
+    let mut bytes = std::fs::read(INDEX_FIXTURE).unwrap();
+    let at = bytes
+        .windows(8)
+        .position(|w| {
+            w[..4] == clonehound::index::INDEX_VERSION.to_le_bytes()
+                && w[4..] == FORMAT_VERSION.to_le_bytes()
+        })
+        .unwrap();
+    bytes[at + 4..at + 8].copy_from_slice(&(FORMAT_VERSION - 1).to_le_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.idx");
+    std::fs::write(&path, &bytes).unwrap();
+    match clonehound::Index::load(&path) {
+        Err(Error::Format { found, supported }) => {
+            assert_eq!((found, supported), (FORMAT_VERSION - 1, FORMAT_VERSION));
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("an index of older fingerprints was read"),
+    }
 }
 
 #[test]
