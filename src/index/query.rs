@@ -33,18 +33,19 @@ impl Index {
     /// that own one of the suspect's hosts are left out.
     pub fn candidates(&self, suspect: &SiteFingerprint) -> Vec<(usize, f64)> {
         // Most of a suspect's keys match no posting: drop those before the sort.
-        let mut keys: Vec<u64> = query_keys(suspect)
+        let mut hits: Vec<(u64, &[u32])> = query_keys(suspect)
             .into_iter()
-            .filter(|&k| !self.postings(k).is_empty())
+            .map(|k| (k, self.postings(k)))
+            .filter(|(_, ids)| !ids.is_empty())
             .collect();
-        keys.sort_unstable();
-        keys.dedup();
+        hits.sort_unstable_by_key(|hit| hit.0);
+        hits.dedup_by_key(|hit| hit.0);
         // One total per brand. Family weights are small multiples of 1/2, so the sums
         // are exact whatever order the votes come in.
         let mut votes = vec![0.0_f64; self.tables.brands.len()];
-        for key in keys {
+        for (key, ids) in hits {
             let weight = Family::of_key(key).weight();
-            for &id in self.postings(key) {
+            for &id in ids {
                 if let Some(total) = votes.get_mut(id as usize) {
                     *total += weight;
                 }
