@@ -232,7 +232,10 @@ mod tests {
             let html = format!("<p>{}<a x y z>", comment.repeat(400_000));
             let start = std::time::Instant::now();
             let capped = cap_attributes(&html, 2).unwrap();
-            assert!(start.elapsed() < std::time::Duration::from_secs(5), "{comment}");
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(5),
+                "{comment}"
+            );
             assert!(capped.ends_with(&format!("{comment}<a x y >")), "{comment}");
         }
         // A `--!>` before the next `-->` still ends a comment there.
