@@ -153,7 +153,13 @@ impl Page {
     pub fn from_path(path: impl AsRef<Path>, limits: &Limits) -> Result<Page> {
         let path = path.as_ref();
         let bytes = read_bounded(path, limits.max_page_bytes, "page bytes")?;
-        Page::from_bytes(&bytes, None, None, limits)
+        let (html, encoding) = decode_owned(bytes);
+        Ok(Page {
+            url: None,
+            path: None,
+            html,
+            encoding: encoding.to_owned(),
+        })
     }
 }
 
@@ -427,6 +433,25 @@ pub(crate) fn decode(bytes: &[u8], charset: Option<&str>) -> (String, &'static s
     };
     let (text, _) = encoding.decode_without_bom_handling(body);
     (text.into_owned(), encoding.name())
+}
+
+/// [`decode`] of bytes we own, with no transport charset: UTF-8 that needs no
+/// replacement becomes the text without a copy.
+fn decode_owned(mut bytes: Vec<u8>) -> (String, &'static str) {
+    let (encoding, source) = sniff(&bytes, None);
+    if encoding == encoding_rs::UTF_8 {
+        if let Source::Bom(len) = source {
+            bytes.drain(..len.min(bytes.len()));
+        }
+        return match String::from_utf8(bytes) {
+            Ok(text) => (text, encoding.name()),
+            Err(e) => {
+                let (text, _) = encoding.decode_without_bom_handling(e.as_bytes());
+                (text.into_owned(), encoding.name())
+            }
+        };
+    }
+    decode(&bytes, None)
 }
 
 #[cfg(test)]

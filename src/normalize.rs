@@ -134,9 +134,31 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
     s.get(..end).unwrap_or_default().to_owned()
 }
 
+/// The first `n` characters of `s` (all of it when it has fewer): what
+/// `s.chars().take(n).collect()` keeps, without copying character by character.
+pub(crate) fn first_chars(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        return s;
+    }
+    match s.char_indices().nth(n) {
+        Some((end, _)) => s.get(..end).unwrap_or(s),
+        None => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_chars_keeps_what_take_keeps() {
+        for s in ["", "abc", "héllo wörld", "日本語のテキスト", "a\u{1F600}b"] {
+            for n in 0..12 {
+                let taken: String = s.chars().take(n).collect();
+                assert_eq!(first_chars(s, n), taken, "{s:?} {n}");
+            }
+        }
+    }
 
     #[test]
     fn normalises() {

@@ -109,18 +109,18 @@ impl Matcher {
         self.phrases.iter().any(|p| contains_claim(text, p))
     }
 
-    /// True when a title of three or more segments names the brand at one end and
-    /// another site in between: `Log In ‹ Caribou Coffee — WordPress` is Caribou
-    /// Coffee's page on the WordPress platform, not WordPress's.
-    pub(super) fn title_names_other_site(
-        &self,
-        identity: &crate::signals::identity::Identity,
-    ) -> bool {
-        let segments = identity.title_segments();
-        let names = |s: &str| self.names(&normalize(s));
-        match segments.as_slice() {
-            [first, middle @ .., last] if !middle.is_empty() && (names(first) || names(last)) => {
-                middle.iter().any(|s| !names(s) && looks_like_name(s))
+    /// True when a title of three or more segments (normalised, each with whether it
+    /// looks like a site's name) names the brand at one end and another site in
+    /// between: `Log In ‹ Caribou Coffee — WordPress` is Caribou Coffee's page on the
+    /// WordPress platform, not WordPress's.
+    pub(super) fn title_names_other_site(&self, segments: &[(String, bool)]) -> bool {
+        match segments {
+            [first, middle @ .., last]
+                if !middle.is_empty() && (self.names(&first.0) || self.names(&last.0)) =>
+            {
+                middle
+                    .iter()
+                    .any(|(s, name_like)| *name_like && !self.names(s))
             }
             _ => false,
         }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::matcher::looks_like_name;
 use super::{Matcher, file_name};
 use crate::fingerprint::PageFingerprint;
 use crate::normalize::normalize;
@@ -118,6 +119,8 @@ pub(crate) struct PageFacts {
     found_host: Option<String>,
     site_names: Vec<String>,
     copyrights: Vec<String>,
+    /// The title's segments, normalised, each with whether it looks like a site's name.
+    title_segments: Vec<(String, bool)>,
 }
 
 impl PageFacts {
@@ -144,6 +147,12 @@ impl PageFacts {
                 .copyright
                 .iter()
                 .map(|n| normalize(n))
+                .collect(),
+            title_segments: page
+                .identity
+                .title_segments()
+                .into_iter()
+                .map(|s| (normalize(s), looks_like_name(s)))
                 .collect(),
         }
     }
@@ -188,7 +197,7 @@ impl Presence {
             // themselves: a kit keeping the brand's title with a stray copyright line
             // is still claiming the brand.
             other_name: (site_name_other
-                || m.title_names_other_site(&page.identity)
+                || m.title_names_other_site(&facts.title_segments)
                 || (copyright_other && title == 0.0 && prominent == 0.0))
                 as u8 as f64,
             mark: 0.0,

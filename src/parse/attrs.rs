@@ -2,6 +2,7 @@
 //! resources, form actions, metas, the style tokens, and brand marks (logo images and
 //! inline SVGs read for their geometry).
 
+use crate::normalize::first_chars;
 use html5ever::{LocalName, local_name};
 
 use super::*;
@@ -87,7 +88,7 @@ impl State<'_> {
                 || first_in_header;
             self.header_mark_seen |= flags & F_HEADER != 0;
             if logo && self.out.logo_images.len() < MAX_MARKS {
-                self.out.logo_images.push(src.chars().take(2048).collect());
+                self.out.logo_images.push(first_chars(src, 2048).to_owned());
             }
         }
     }
@@ -163,7 +164,7 @@ impl State<'_> {
         }
         let push_list = |list: &mut Vec<String>, v: &str| {
             if list.len() < items && !v.trim().is_empty() {
-                list.push(v.trim().chars().take(2048).collect());
+                list.push(first_chars(v.trim(), 2048).to_owned());
             }
         };
         match *name {
@@ -178,7 +179,7 @@ impl State<'_> {
                     if self.out.links.len() < items {
                         self.out
                             .links
-                            .push((rel.clone(), href.trim().chars().take(2048).collect()));
+                            .push((rel.clone(), first_chars(href.trim(), 2048).to_owned()));
                     }
                     if rel.contains("stylesheet") || rel.contains("icon") || rel.contains("preload")
                     {
@@ -194,7 +195,7 @@ impl State<'_> {
                     if self.out.metas.len() < items {
                         self.out.metas.push((
                             key.to_ascii_lowercase(),
-                            content.chars().take(512).collect(),
+                            first_chars(content, 512).to_owned(),
                         ));
                     }
                 }

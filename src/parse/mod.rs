@@ -223,7 +223,23 @@ fn script_end(text: &str) -> Option<usize> {
     };
     let mut state = State::Data;
     let mut i = 0;
-    while let Some(&c) = bytes.get(i) {
+    loop {
+        // Bytes no state acts on are skipped in one search: in data only `<` matters;
+        // escaped, any other byte leaves (double) escaped text.
+        let rest = bytes.get(i..).unwrap_or_default();
+        let skip = match state {
+            State::Data => memchr::memchr(b'<', rest)?,
+            _ => memchr::memchr3(b'<', b'-', b'>', rest).unwrap_or(rest.len()),
+        };
+        if skip > 0 {
+            i += skip;
+            state = match state {
+                State::Data => State::Data,
+                State::Escaped | State::EscapedDash | State::EscapedDashDash => State::Escaped,
+                State::Double | State::DoubleDash | State::DoubleDashDash => State::Double,
+            };
+        }
+        let &c = bytes.get(i)?;
         let next = bytes.get(i + 1);
         state = match (state, c) {
             (State::Data, b'<') => {
@@ -270,7 +286,6 @@ fn script_end(text: &str) -> Option<usize> {
         };
         i += 1;
     }
-    None
 }
 
 /// Raw text as the tokenizer hands it on: CR LF and lone CR as LF, NUL as U+FFFD.
