@@ -189,3 +189,72 @@ fn dropping_the_reports_early_stops_the_scan() {
         ]
     );
 }
+
+#[test]
+fn a_sources_pages_are_fingerprinted_one_by_one_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    // A site directory: its pages come with the site's favicon.
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("index.html"), &unrelated(1).html).unwrap();
+    std::fs::write(site.join("about.html"), &unrelated(2).html).unwrap();
+    std::fs::copy(
+        corpus("kestrel-software").join("favicon.ico"),
+        site.join("favicon.ico"),
+    )
+    .unwrap();
+    // JSON Lines with a bad line in the middle: one error, the rest go on.
+    let lines = dir.path().join("pages.jsonl");
+    let record = |n: usize| {
+        serde_json::json!({"url": format!("http://bakery{n}.example/"), "html": unrelated(n).html})
+            .to_string()
+    };
+    std::fs::write(&lines, format!("{}\nnot json\n{}\n", record(3), record(4))).unwrap();
+    let missing = dir.path().join("missing.warc");
+    let limits = Limits::default();
+    let got: Vec<_> = [&site, &lines, &missing]
+        .into_iter()
+        .flat_map(|p| Source::from(p).fingerprints(&limits))
+        .collect();
+    let names: Vec<&str> = got
+        .iter()
+        .map(|(name, _)| Path::new(name).file_name().unwrap().to_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "site",
+            "site",
+            "pages.jsonl",
+            "pages.jsonl",
+            "pages.jsonl",
+            "missing.warc"
+        ]
+    );
+    let ok: Vec<bool> = got.iter().map(|(_, r)| r.is_ok()).collect();
+    assert_eq!(ok, [true, true, true, false, true, false]);
+    for (name, page) in &got {
+        let Ok(page) = page else { continue };
+        // Each fingerprint is the page's own, as a page fingerprinted alone gives it.
+        assert_eq!(
+            page.fingerprint.text,
+            clonehound::PageFingerprint::new(&page.page, &limits).text,
+            "{name}"
+        );
+        assert_eq!(page.favicon.is_some(), name.ends_with("site"), "{name}");
+    }
+    let urls: Vec<Option<&str>> = got
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .map(|p| p.page.url.as_deref())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            None,
+            None,
+            Some("http://bakery3.example/"),
+            Some("http://bakery4.example/")
+        ]
+    );
+}

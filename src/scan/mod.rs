@@ -13,6 +13,7 @@ mod exchange;
 pub mod feed;
 pub mod known;
 pub mod output;
+mod pages;
 mod report;
 mod source;
 
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "arrow")]
 pub use batch::batch_schema;
+pub use pages::{FingerprintedPage, Fingerprints};
 pub use report::{FaviconHashes, MatchReport, REPORT_VERSION, Summary, SuspectReport};
 use source::Suspect;
 pub use source::{InputKind, Source, crawl_sites, host_suspect};
