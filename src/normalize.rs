@@ -37,10 +37,18 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
 /// lower-case in place.
 fn ascii_words(text: &str, f: &mut impl FnMut(&str)) {
     let mut lower = String::new();
-    for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
+    let mut rest = text;
+    // Byte by byte: in ASCII text every byte is a character.
+    while let Some(start) = rest.bytes().position(|b| b.is_ascii_alphanumeric()) {
+        let from = rest.get(start..).unwrap_or_default();
+        let end = from
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(from.len());
+        let Some((word, tail)) = from.split_at_checked(end) else {
+            return;
+        };
+        rest = tail;
         if word.bytes().any(|b| b.is_ascii_uppercase()) {
             lower.clear();
             lower.push_str(word);

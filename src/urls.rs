@@ -35,7 +35,7 @@ fn split_with(
     }
     // Most references are plain; those skip the full parse, with the same result.
     let after_scheme = r.split_once("//").map_or("", |(_, rest)| rest);
-    if shortcut && let Some((host, plain)) = plain_parts(after_scheme) {
+    if shortcut && let Some((host, plain)) = plain_parts(after_scheme, with_path) {
         return (Some(clean_host(&host)), path(plain));
     }
     if r.starts_with("//") {
@@ -61,8 +61,9 @@ fn parsed_parts(abs: &str) -> (Option<String>, Option<String>) {
 /// unchanged. Plain means printable ASCII only; a host of non-empty `[a-z0-9-]` labels,
 /// no port, no user, no punycode label, a last label of letters only (no IPv4 or hex
 /// number to read); a path of characters the parser neither escapes nor rewrites (no
-/// backslash, no `.` or `..` segment, no `%2e`). A test holds it to the parser.
-fn plain_parts(after_scheme: &str) -> Option<(String, &str)> {
+/// backslash, no `.` or `..` segment, no `%2e`); the path is not looked at unless
+/// `with_path` (the host's reading does not depend on it). A test holds it to the parser.
+fn plain_parts(after_scheme: &str, with_path: bool) -> Option<(String, &str)> {
     if !after_scheme.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
         return None;
     }
@@ -85,6 +86,9 @@ fn plain_parts(after_scheme: &str) -> Option<(String, &str)> {
         return None;
     }
     let path = rest.get(..rest.find(['?', '#']).unwrap_or(rest.len()))?;
+    if !with_path {
+        return Some((host, path));
+    }
     let path_plain = path
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
@@ -297,10 +301,13 @@ mod tests {
                             r.clone()
                         };
                         let after = abs.split_once("//").map_or("", |(_, rest)| rest);
-                        if let Some((host, path)) = plain_parts(after) {
+                        if let Some((host, path)) = plain_parts(after, true) {
                             fast += 1;
                             let quick = (Some(clean_host(&host)), Some(normalize_path(path)));
                             assert_eq!(quick, parsed_parts(&abs), "{r}");
+                        }
+                        if let Some((host, _)) = plain_parts(after, false) {
+                            assert_eq!(Some(clean_host(&host)), parsed_parts(&abs).0, "{r}");
                         }
                         assert_eq!(split_url(&r), split_with(&r, false, true), "{r}");
                         assert_eq!(host_of(&r), split_url(&r).0, "{r}");
