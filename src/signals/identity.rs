@@ -55,8 +55,7 @@ static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// How a copyright line starts, and the whole line (its holder in group 1) from there.
 const COPYRIGHT_MARK: &str = r"(?i:©|&copy;|\(c\)|copyright)";
 const COPYRIGHT_LINE: &str = r"\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?([^\n.|]{2,80})";
-static COPYRIGHT_START: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(COPYRIGHT_MARK).ok());
+static COPYRIGHT_START: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(COPYRIGHT_MARK).ok());
 static COPYRIGHT_AT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(&format!(r"\A{COPYRIGHT_MARK}(?i:{COPYRIGHT_LINE})")).ok());
 
@@ -280,8 +279,28 @@ mod tests {
     fn copyright_holders_are_what_one_regex_finds() {
         let whole = Regex::new(&format!("{COPYRIGHT_MARK}(?i:{COPYRIGHT_LINE})")).unwrap();
         let parts = [
-            "©", "&copy;", "&COPY;", "(c)", "(C)", "Copyright", "COPYRIGHT", "copyrigh", "(c",
-            " ", "\n", ".", "|", "2024", "-", "–", ",", "Acme Ltd", "x", "é", "©©", "((c)",
+            "©",
+            "&copy;",
+            "&COPY;",
+            "(c)",
+            "(C)",
+            "Copyright",
+            "COPYRIGHT",
+            "copyrigh",
+            "(c",
+            " ",
+            "\n",
+            ".",
+            "|",
+            "2024",
+            "-",
+            "–",
+            ",",
+            "Acme Ltd",
+            "x",
+            "é",
+            "©©",
+            "((c)",
         ];
         let mut seed = 0x2545_F491_4F6C_DD1D_u64;
         for _ in 0..5000 {
