@@ -38,6 +38,11 @@ pub(crate) fn push_visible(s: &mut String, text: &str, cap: usize, lines: bool) 
     if text.is_ascii() {
         return push_visible_ascii(s, text, cap, lines);
     }
+    push_visible_chars(s, text, cap, lines)
+}
+
+/// [`push_visible`] for any text, a character at a time.
+fn push_visible_chars(s: &mut String, text: &str, cap: usize, lines: bool) -> bool {
     let mut rest = text;
     while !rest.is_empty() {
         let gap = rest.find(|c: char| !is_blank(c)).unwrap_or(rest.len());
@@ -82,9 +87,13 @@ fn push_visible_ascii(s: &mut String, text: &str, cap: usize, lines: bool) -> bo
         }
         let start = i;
         loop {
-            if visible(i) {
-                i += 1;
-            } else if bytes.get(i) == Some(&b' ') && visible(i + 1) {
+            // A run of visible bytes, then one space when a visible byte follows it.
+            let rest = bytes.get(i..).unwrap_or_default();
+            i += rest
+                .iter()
+                .position(|&b| !(b > b' ' && b < 0x7F))
+                .unwrap_or(rest.len());
+            if bytes.get(i) == Some(&b' ') && visible(i + 1) {
                 i += 2;
             } else {
                 break;
@@ -177,6 +186,32 @@ mod tests {
             visible(&["Ac\u{1}me\u{7f} \t Bank  "], 64, false).0,
             "Acme Bank "
         );
+    }
+
+    #[test]
+    fn ascii_text_reads_as_any_text_does() {
+        let parts = [
+            " ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x01", "\x7f", "a", "Bc", "x y", ".",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..5000 {
+            let (start, cap, lines) = (["", "a", "a ", "a\n"][next(4)], next(24), next(2) == 0);
+            let text: String = (0..next(12)).map(|_| parts[next(parts.len())]).collect();
+            let (mut fast, mut slow) = (start.to_owned(), start.to_owned());
+            let fits = push_visible_ascii(&mut fast, &text, cap, lines);
+            assert_eq!(
+                fits,
+                push_visible_chars(&mut slow, &text, cap, lines),
+                "{text:?}"
+            );
+            assert_eq!(fast, slow, "{start:?} {text:?} {cap} {lines}");
+        }
     }
 
     #[test]

@@ -129,20 +129,8 @@ impl Brand {
 
     /// True when `host` is one of the brand's domains or a subdomain of one.
     pub fn owns(&self, host: &str) -> bool {
-        // Hosts in fingerprints are clean already: cleaned again only when they are not
-        // (this runs for every host of every page against every candidate brand).
-        let clean = host
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
-            && !host.ends_with('.')
-            && !host.starts_with("www.");
-        let cleaned;
-        let host = if clean {
-            host
-        } else {
-            cleaned = clean_host(host);
-            cleaned.as_str()
-        };
+        let host = cleaned(host);
+        let host = host.as_ref();
         self.domains.iter().any(|d| {
             !d.is_empty()
                 && host
@@ -356,4 +344,20 @@ fn title_case(phrase: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `host` as [`Brand::owns`] reads it: lower case, without `www.` or a final dot.
+/// Hosts in fingerprints are clean already, so they are cleaned again only when they
+/// are not (this runs for every host of every page against every candidate brand).
+pub(crate) fn cleaned(host: &str) -> std::borrow::Cow<'_, str> {
+    let clean = host
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+        && !host.ends_with('.')
+        && !host.starts_with("www.");
+    if clean {
+        std::borrow::Cow::Borrowed(host)
+    } else {
+        std::borrow::Cow::Owned(clean_host(host))
+    }
 }

@@ -1,5 +1,7 @@
 //! Where a suspect page shows a brand.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::matcher::looks_like_name;
@@ -121,6 +123,39 @@ pub(crate) struct PageFacts {
     copyrights: Vec<String>,
     /// The title's segments, normalised, each with whether it looks like a site's name.
     title_segments: Vec<(String, bool)>,
+    /// The hosts the page links to or declares as its own.
+    link_hosts: HostNames,
+    /// The hosts of the page's resources, links, forms and scripts.
+    resource_hosts: HostNames,
+}
+
+/// Hosts as a brand is looked for in them ([`Matcher::names_any_host`]): every dotted
+/// suffix of each host, read as [`crate::Brand::owns`] reads it, and every label, so a
+/// brand's domains and one-word names are looked up rather than compared with each host
+/// in turn.
+#[derive(Default)]
+pub(crate) struct HostNames {
+    pub(super) suffixes: HashSet<String>,
+    pub(super) labels: HashSet<String>,
+}
+
+impl HostNames {
+    pub(super) fn of<'h>(hosts: impl IntoIterator<Item = &'h String>) -> HostNames {
+        let mut names = HostNames::default();
+        for host in hosts {
+            let clean = super::cleaned(host);
+            let mut rest = clean.as_ref();
+            loop {
+                names.suffixes.insert(rest.to_owned());
+                match rest.split_once('.') {
+                    Some((_, tail)) => rest = tail,
+                    None => break,
+                }
+            }
+            names.labels.extend(host.split('.').map(str::to_owned));
+        }
+        names
+    }
 }
 
 impl PageFacts {
@@ -154,6 +189,10 @@ impl PageFacts {
                 .into_iter()
                 .map(|s| (normalize(s), looks_like_name(s)))
                 .collect(),
+            link_hosts: HostNames::of(places.link_hosts().iter().chain(places.declared_hosts())),
+            resource_hosts: HostNames::of(
+                places.resource_hosts().iter().chain(places.script_hosts()),
+            ),
         }
     }
 }
@@ -171,7 +210,6 @@ impl Presence {
         let has = |text: &str| m.names(text) as u8 as f64;
         let claims = |text: &str| m.claims(text) as u8 as f64;
         let [title_zone, headings, prominent_zone, lead, footer_zone] = places.name_zones();
-        let host_hit = |h: &String| m.names_host(h);
         let other = |names: &[String]| !names.is_empty() && names.iter().all(|n| has(n) == 0.0);
         let site_name_other = other(&facts.site_names);
         let copyright_other = other(&facts.copyrights);
@@ -187,11 +225,8 @@ impl Presence {
             footer,
             // A page declaring a brand domain as its own (canonical, og:url) while found
             // elsewhere points back at the brand like a link does.
-            links: (places.link_hosts().iter().any(host_hit)
-                || places.declared_hosts().iter().any(host_hit)) as u8 as f64,
-            resources: (places.resource_hosts().iter().any(host_hit)
-                || places.script_hosts().iter().any(host_hit)
-                || named_in_paths) as u8 as f64,
+            links: m.names_any_host(&facts.link_hosts) as u8 as f64,
+            resources: (m.names_any_host(&facts.resource_hosts) || named_in_paths) as u8 as f64,
             // A site name is a deliberate claim to be someone else. A copyright line
             // counts only when the page does not claim the brand where pages name
             // themselves: a kit keeping the brand's title with a stray copyright line

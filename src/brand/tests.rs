@@ -53,3 +53,54 @@ fn phrase_matching_is_by_whole_words() {
     assert!(!contains_phrase("the acmes", "acme"));
     assert!(contains_phrase("x north wind y", "north wind"));
 }
+
+#[test]
+fn hosts_looked_up_name_the_brand_as_hosts_compared_one_by_one() {
+    let brands = [
+        Brand::new("Acme", ["acme.com"]),
+        Brand::new("North Wind", ["northwind.co.uk", "nw.example"]),
+        Brand::new("Kit", [".com", ""]),
+    ];
+    let parts = [
+        "acme",
+        "com",
+        "www",
+        "WWW",
+        "northwind",
+        "co",
+        "uk",
+        "nw",
+        "example",
+        "evil",
+        "",
+        "ACME",
+        "kit",
+    ];
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 33) as usize % n
+    };
+    for _ in 0..3000 {
+        let hosts: Vec<String> = (0..next(4))
+            .map(|_| {
+                let labels: Vec<&str> =
+                    (0..1 + next(4)).map(|_| parts[next(parts.len())]).collect();
+                let host = labels.join(".");
+                if next(5) == 0 {
+                    format!("{host}.")
+                } else {
+                    host
+                }
+            })
+            .collect();
+        let names = presence::HostNames::of(&hosts);
+        for brand in &brands {
+            let m = Matcher::new(brand.clone());
+            let one_by_one = hosts.iter().any(|h| m.names_host(h));
+            assert_eq!(m.names_any_host(&names), one_by_one, "{hosts:?} {brand:?}");
+        }
+    }
+}
