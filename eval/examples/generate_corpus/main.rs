@@ -14,6 +14,7 @@
 
 mod favicon;
 mod layouts;
+mod names;
 mod text;
 
 use std::fmt::Write as _;
@@ -22,85 +23,7 @@ use std::path::Path;
 use clonehound_eval::operators::{self as ops, Rng};
 use favicon::Icon;
 use layouts::{Firm, LAYOUTS, PLATFORM_DOMAIN, PLATFORM_NAME, PageContent, Section};
-
-const FIRMS: &[&str] = &[
-    "Northfield Analytics",
-    "Bluestone Partners",
-    "Cedarline Logistics",
-    "Harbourview Health",
-    "Granite & Vale",
-    "Kestrel Software",
-    "Alder Wealth",
-    "Copperleaf Consulting",
-    "Summit Freight",
-    "Lumen Physio",
-    "Orbitwise",
-    "Marlowe Architects",
-    "Fenwick Capital",
-    "Tidewater Systems",
-    "Brightmoor Advisory",
-    "Oakhaven Clinics",
-    "Ravensworth Cargo",
-    "Quillon Labs",
-    "Heathgate Finance",
-    "Westerly Studio",
-    "Pinecrest Dental",
-    "Ironbridge Data",
-    "Larkspur Strategy",
-    "Meridian Haulage",
-    "Sablewood Homes",
-    "Vantage Ledger",
-    "Thornbury Care",
-    "Corvid Cloud",
-    "Ashcombe Group",
-    "Saltmarsh Shipping",
-    "Foxglove Design",
-    "Redwater Advisers",
-    "Millbrook Medical",
-    "Glasshouse Digital",
-    "Kingsmere Trust",
-    "Driftwood Transport",
-    "Hollins & Reed",
-    "Brackenridge Consulting",
-    "Silverbirch Imaging",
-    "Quayside Devices",
-    "Elmstead Pensions",
-    "Stonechat Robotics",
-    "Wrenfield Outdoor",
-    "Marigold Tea Co",
-    "Puffin Prints",
-    "Gullwing Cycles",
-    "Bramble Kitchen",
-    "Ottercraft Toys",
-];
-const FRONTS: &[&str] = &[
-    "Volantis Group",
-    "Neximor Solutions",
-    "Altavia Partners",
-    "Crestpoint Global",
-    "Sunvale Holdings",
-    "Primeora",
-    "Velorix Consulting",
-    "Quantara Systems",
-    "Maxwell Brooks Ltd",
-    "Zenterra Capital",
-    "Optivance",
-    "Kairon Logistics",
-    "Bellcourt Health",
-    "Nordvik Advisory",
-    "Aurelian Tech",
-    "Trivana Group",
-    "Solvant Partners",
-    "Heliox Data",
-    "Corvance",
-    "Lindmark Associates",
-];
-const PUBLICATIONS: &[&str] = &[
-    "Trade Weekly",
-    "Business Northern",
-    "The Sector Review",
-    "Industry Ledger",
-];
+use names::{FIRMS, FRONTS, PUBLICATIONS};
 
 fn slug(s: &str) -> String {
     s.to_lowercase()
