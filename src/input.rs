@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::sniff::{Source, sniff};
+use crate::sniff::{decode, decode_owned};
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Limits, Result};
@@ -421,37 +421,6 @@ pub(crate) fn is_html_name(path: &Path) -> bool {
         ext.to_ascii_lowercase().as_str(),
         "html" | "htm" | "xhtml" | "shtml"
     )
-}
-
-/// Decodes page bytes as the HTML standard decides their encoding (see [`crate::sniff`]);
-/// returns the text and the encoding's name.
-pub(crate) fn decode(bytes: &[u8], charset: Option<&str>) -> (String, &'static str) {
-    let (encoding, source) = sniff(bytes, charset);
-    let body = match source {
-        Source::Bom(len) => bytes.get(len..).unwrap_or_default(),
-        _ => bytes,
-    };
-    let (text, _) = encoding.decode_without_bom_handling(body);
-    (text.into_owned(), encoding.name())
-}
-
-/// [`decode`] of bytes we own, with no transport charset: UTF-8 that needs no
-/// replacement becomes the text without a copy.
-fn decode_owned(mut bytes: Vec<u8>) -> (String, &'static str) {
-    let (encoding, source) = sniff(&bytes, None);
-    if encoding == encoding_rs::UTF_8 {
-        if let Source::Bom(len) = source {
-            bytes.drain(..len.min(bytes.len()));
-        }
-        return match String::from_utf8(bytes) {
-            Ok(text) => (text, encoding.name()),
-            Err(e) => {
-                let (text, _) = encoding.decode_without_bom_handling(e.as_bytes());
-                (text.into_owned(), encoding.name())
-            }
-        };
-    }
-    decode(&bytes, None)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //! The one choice the standard leaves to the user agent is the default: we take UTF-8
 //! when the whole page is valid UTF-8 and windows-1252 otherwise (browsers use the
 //! locale's legacy encoding there, and some detect UTF-8 as we do).
+//!
+//! [`decode`] and [`decode_owned`] then turn the bytes into text in that encoding.
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
@@ -302,6 +304,37 @@ fn charset_in_content(s: &[u8]) -> Option<&'static Encoding> {
         )?,
     };
     Encoding::for_label(label)
+}
+
+/// Decodes page bytes as the HTML standard decides their encoding (see the module's docs);
+/// returns the text and the encoding's name.
+pub(crate) fn decode(bytes: &[u8], charset: Option<&str>) -> (String, &'static str) {
+    let (encoding, source) = sniff(bytes, charset);
+    let body = match source {
+        Source::Bom(len) => bytes.get(len..).unwrap_or_default(),
+        _ => bytes,
+    };
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    (text.into_owned(), encoding.name())
+}
+
+/// [`decode`] of bytes we own, with no transport charset: UTF-8 that needs no
+/// replacement becomes the text without a copy.
+pub(crate) fn decode_owned(mut bytes: Vec<u8>) -> (String, &'static str) {
+    let (encoding, source) = sniff(&bytes, None);
+    if encoding == encoding_rs::UTF_8 {
+        if let Source::Bom(len) = source {
+            bytes.drain(..len.min(bytes.len()));
+        }
+        return match String::from_utf8(bytes) {
+            Ok(text) => (text, encoding.name()),
+            Err(e) => {
+                let (text, _) = encoding.decode_without_bom_handling(e.as_bytes());
+                (text.into_owned(), encoding.name())
+            }
+        };
+    }
+    decode(&bytes, None)
 }
 
 #[cfg(test)]
