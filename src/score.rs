@@ -88,8 +88,9 @@ pub struct PairSignals {
 }
 
 /// Most the copy side may say of a near-empty suspect page ([`PageFingerprint::near_empty`]): with the
-/// impersonation side at its floor the score stays under [`THRESHOLD`].
-pub const NEAR_EMPTY_COPY: f64 = 0.1;
+/// impersonation side at its floor the score stays under [`THRESHOLD`] (`tests/empty.rs`
+/// holds it there whenever the model is refitted).
+pub const NEAR_EMPTY_COPY: f64 = 0.05;
 
 impl PairSignals {
     /// The signals of one (legitimate page, suspect page) pair, given where the suspect
@@ -274,39 +275,41 @@ fn sigmoid(z: f64) -> f64 {
 
 /// The fitted model (see the module docs for how it is made).
 // fitted on all 3325 pairs of: corpus, ../shared/real-pages
-// out-of-fold, corpus: ROC AUC 1.0000, TPR@1% 1.0000, TPR@0.1% 1.0000; at the threshold recall 1.0000, FPR 0.0000
-// out-of-fold, ../shared/real-pages: ROC AUC 0.9702, TPR@1% 0.9145, TPR@0.1% 0.3914; at the threshold recall 0.9145, FPR 0.0025
+// out-of-fold, corpus: ROC AUC 1.0000, TPR@1% 1.0000, TPR@0.1% 1.0000; at the threshold recall 1.0000, FPR 0.0019
+// out-of-fold, ../shared/real-pages: ROC AUC 0.9704, TPR@1% 0.9145, TPR@0.1% 0.8553; at the threshold recall 0.9145, FPR 0.0025
+// Fitted numbers: one may lie near a named constant (1.0471 is not π/3).
+#[allow(clippy::approx_constant)]
 pub const MODEL: Model = Model {
-    copy_bias: -10.2448,
+    copy_bias: -10.2187,
     impersonation_bias: -2.0000,
     weights: [
-        0.0892,  // structure
-        -0.5412, // style
-        3.1802,  // text
-        3.4567,  // text_containment
-        3.2892,  // words
-        0.3975,  // title
-        1.4334,  // asset_paths
-        1.0352,  // asset_containment
-        1.0520,  // hosts
-        0.0123,  // analytics
-        1.9325,  // assets_and_hosts
-        2.7551,  // brand_in_title
-        0.3013,  // brand_prominent
-        2.9489,  // brand_in_lead
-        0.0666,  // brand_in_footer
-        0.6745,  // links_to_brand
-        3.8395,  // brand_resources
-        0.0334,  // brand_mark
-        -2.1162, // other_name
-        1.0819,  // claim_with_password
-        0.5832,  // claim_with_brand_hosts
-        0.5062,  // password_with_brand_hosts
+        0.0936,  // structure
+        -0.5408, // style
+        3.1836,  // text
+        3.4607,  // text_containment
+        3.3042,  // words
+        0.4019,  // title
+        1.4358,  // asset_paths
+        1.0365,  // asset_containment
+        1.0255,  // hosts
+        0.0120,  // analytics
+        1.9050,  // assets_and_hosts
+        2.7887,  // brand_in_title
+        0.2381,  // brand_prominent
+        3.0220,  // brand_in_lead
+        0.0186,  // brand_in_footer
+        0.7387,  // links_to_brand
+        3.8391,  // brand_resources
+        0.0271,  // brand_mark
+        -2.1144, // other_name
+        1.1470,  // claim_with_password
+        0.6737,  // claim_with_brand_hosts
+        0.6072,  // password_with_brand_hosts
     ],
 };
 
 /// Default decision threshold: FPR at most 0.005 on every kind of negative of every directory, out-of-fold and in-sample.
-pub const THRESHOLD: f64 = 0.2236;
+pub const THRESHOLD: f64 = 0.2009;
 
 #[cfg(test)]
 mod tests {

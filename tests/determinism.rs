@@ -13,16 +13,18 @@ use std::path::Path;
 use clonehound::{Error, Limits, PageFingerprint, SiteFingerprint, fingerprint::FORMAT_VERSION};
 
 const SITE: &str = "corpus/sites/kestrel-software";
-const FIXTURE: &str = "tests/fixtures/v6/kestrel-software.json";
+const FIXTURE: &str = "tests/fixtures/v7/kestrel-software.json";
 /// Written by format versions 1 (before favicons), 2 (before script hosts), 3 (when
 /// a page's path on disk stood in its `url`), 4 and 5 (when an absolute URL with a
-/// multi-byte character across its 16th byte was read as a relative path); kept to
-/// prove old files are refused.
+/// multi-byte character across its 16th byte was read as a relative path) and 6 (when
+/// an icon's label in a footer or on a link leading away counted where a page names
+/// itself); kept to prove old files are refused.
 const FIXTURE_V1: &str = "tests/fixtures/v1/kestrel-software.json";
 const FIXTURE_V2: &str = "tests/fixtures/v2/kestrel-software.json";
 const FIXTURE_V3: &str = "tests/fixtures/v3/kestrel-software.json";
 const FIXTURE_V4: &str = "tests/fixtures/v4/kestrel-software.json";
 const FIXTURE_V5: &str = "tests/fixtures/v5/kestrel-software.json";
+const FIXTURE_V6: &str = "tests/fixtures/v6/kestrel-software.json";
 
 fn fingerprint_with_threads(threads: usize) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -81,6 +83,7 @@ fn other_versions_are_refused_with_a_clear_error() {
         (FIXTURE_V3, 3),
         (FIXTURE_V4, 4),
         (FIXTURE_V5, 5),
+        (FIXTURE_V6, 6),
     ] {
         let old = std::fs::read_to_string(path).unwrap();
         match SiteFingerprint::from_json(&old) {
@@ -130,7 +133,8 @@ fn two_brands() -> clonehound::Index {
 }
 
 /// To regenerate after a deliberate change of the index format (and a new
-/// `INDEX_VERSION`, keeping the old fixture): `CLONEHOUND_BLESS=1 cargo test`.
+/// `INDEX_VERSION`, keeping the old fixture), or of the defaults an index stores (a
+/// refitted threshold: the same format, so no new version): `CLONEHOUND_BLESS=1 cargo test`.
 #[test]
 fn index_identical_to_the_committed_fixture_and_readable() {
     let dir = tempfile::tempdir().unwrap();
@@ -144,7 +148,8 @@ fn index_identical_to_the_committed_fixture_and_readable() {
     let fixture = std::fs::read(INDEX_FIXTURE).unwrap();
     assert!(
         now == fixture,
-        "index bytes changed: bump INDEX_VERSION and keep the old fixture"
+        "index bytes changed: a format change needs a new INDEX_VERSION (keep the old \
+         fixture); a refitted default threshold only a blessed fixture"
     );
     let index = clonehound::Index::load(INDEX_FIXTURE).unwrap();
     let copy = SiteFingerprint::from_path(

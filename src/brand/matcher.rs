@@ -11,8 +11,15 @@ pub(crate) fn contains_phrase(text: &str, phrase: &str) -> bool {
     occurrences(text, &Finder::new(phrase)).next().is_some()
 }
 
+/// True when normalised `text` holds `phrase` as whole words other than as a credit
+/// ("powered by Acme").
+pub(crate) fn claims_phrase(text: &str, phrase: &str) -> bool {
+    contains_claim(text, &Finder::new(phrase))
+}
+
 /// Words that, just before a name, make it a credit and not a claim: a page "powered
-/// by" a platform does not claim to be it.
+/// by" a platform does not claim to be it, and a page offering to "sign in with" an
+/// identity provider (a social login button) does not claim to be the provider.
 const CREDITS: &[&str] = &[
     "powered by",
     "built with",
@@ -22,6 +29,14 @@ const CREDITS: &[&str] = &[
     "hosted on",
     "runs on",
     "theme by",
+    "log in with",
+    "login with",
+    "sign in with",
+    "signin with",
+    "sign up with",
+    "signup with",
+    "continue with",
+    "connect with",
 ];
 
 /// True when normalised `text` holds `phrase` as whole words at least once where it

@@ -12,7 +12,7 @@ mod presence;
 mod tests;
 
 use matcher::looks_like_name;
-pub(crate) use matcher::{Matcher, contains_phrase, file_name};
+pub(crate) use matcher::{Matcher, claims_phrase, contains_phrase, file_name};
 pub use presence::Presence;
 pub(crate) use presence::{PageFacts, Places};
 
@@ -280,15 +280,28 @@ fn infer_name(pages: &[PageFingerprint], domains: &[String]) -> Option<String> {
             sources.push(label);
         }
     }
+    // A credit ("powered by WordPress") supports the platform's name, not the site's.
     let support = |phrase: &str| -> f64 {
         let compact: String = phrase.split(' ').collect();
         sources
             .iter()
-            .filter(|s| contains_phrase(s, phrase) || s.split(' ').any(|w| w == compact))
+            .filter(|s| claims_phrase(s, phrase) || s.split(' ').any(|w| w == compact))
             .count() as f64
     };
-    candidates
-        .iter()
+    // A name the pages credit ("powered by WordPress") is the platform the site runs on:
+    // it is the site's name only when nothing else is.
+    let credited = |phrase: &str| {
+        sources
+            .iter()
+            .any(|s| contains_phrase(s, phrase) && !claims_phrase(s, phrase))
+    };
+    let uncredited: Vec<&(String, f64)> = candidates.iter().filter(|(p, _)| !credited(p)).collect();
+    let pool = if uncredited.is_empty() {
+        candidates.iter().collect()
+    } else {
+        uncredited
+    };
+    pool.into_iter()
         .map(|(p, prior)| (p, prior + support(p), std::cmp::Reverse(p.len())))
         .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(&b.2)).then(b.0.cmp(a.0)))
         .map(|(p, _, _)| title_case(p))
@@ -297,7 +310,7 @@ fn infer_name(pages: &[PageFingerprint], domains: &[String]) -> Option<String> {
 /// Other names the legitimate site gives itself where sites name themselves: its
 /// `og:site_name` or `application-name`, and the site part of its titles (the last
 /// segment of `Log In — WordPress.com`) when its headings, footer, copyright lines or
-/// domains say it again. A candidate needs a word that is not generic and at most
+/// domains say it again (a credit, "powered by WordPress", does not). A candidate needs a word that is not generic and at most
 /// three words: a tagline or a page's function is not a name.
 fn infer_aliases(pages: &[PageFingerprint], domains: &[String]) -> Vec<String> {
     let labels: Vec<String> = domains.iter().filter_map(|d| main_label(d)).collect();
@@ -311,9 +324,11 @@ fn infer_aliases(pages: &[PageFingerprint], domains: &[String]) -> Vec<String> {
             let norm = normalize(last);
             let compact: String = norm.split(' ').collect();
             let z = &id.zones;
+            // A credit ("Powered by WordPress" under a firm's WordPress login) names the
+            // platform a site runs on, not the site.
             let said_again = [&z.headings, &z.footer, &z.prominent]
                 .iter()
-                .any(|zone| contains_phrase(zone, &norm))
+                .any(|zone| claims_phrase(zone, &norm))
                 || id
                     .copyright
                     .iter()

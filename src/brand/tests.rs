@@ -104,3 +104,38 @@ fn hosts_looked_up_name_the_brand_as_hosts_compared_one_by_one() {
         }
     }
 }
+
+#[test]
+fn a_platform_credited_is_not_the_sites_name() {
+    use crate::{Limits, Page};
+    // A firm's login on the WordPress platform: the title names the firm and the
+    // platform, the heading only credits the platform.
+    let page = Page::from_html(
+        "<title>Log In ‹ DevOps Institute — WordPress</title>\
+         <h1><a href=\"https://wordpress.org/\">Powered by WordPress</a></h1>\
+         <form><input name=log><input type=password></form>\
+         <p><a href=\"https://devopsinstitute.com/\">← Back to DevOps Institute</a></p>",
+        Some("https://devopsinstitute.com/wp-login.php"),
+    );
+    let site = SiteFingerprint::from_page(&page, &Limits::default());
+    let brand = Brand::infer(&site);
+    assert_eq!(brand.name, "Devops Institute");
+    assert!(
+        brand
+            .aliases
+            .iter()
+            .all(|a| !a.to_lowercase().contains("wordpress")),
+        "{brand:?}"
+    );
+    // Where the site does say the name, it is kept: WordPress.com's own login.
+    let page = Page::from_html(
+        "<title>Log In — WordPress.com</title><h1>WordPress.com</h1>\
+         <form><input name=log><input type=password></form>",
+        Some("https://wordpress.com/log-in"),
+    );
+    let brand = Brand::infer(&SiteFingerprint::from_page(&page, &Limits::default()));
+    assert!(
+        brand.name.to_lowercase().starts_with("wordpress"),
+        "{brand:?}"
+    );
+}

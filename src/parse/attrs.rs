@@ -126,6 +126,7 @@ impl State<'_> {
         name: &LocalName,
         attrs: &[html5ever::Attribute],
         flags: u8,
+        away: bool,
     ) {
         let items = self.limits.max_items.saturating_mul(4);
         let get = |key: LocalName| {
@@ -151,13 +152,18 @@ impl State<'_> {
                     self.out.style_text.push('\n');
                 }
                 local_name!("alt") | local_name!("aria-label") if flags & F_HIDDEN == 0 => {
-                    push_visible(
-                        &mut self.out.prominent,
-                        &a.value,
-                        self.limits.max_text_bytes / 8,
-                        false,
-                    );
-                    self.out.prominent.push('\n');
+                    // A label names the page where the page names itself: not in its
+                    // footer (social icons, partner badges), nor on a link leading away
+                    // unless it says logo or stands in the header.
+                    let zone = if away && flags & (F_LOGO | F_HEADER) == 0 {
+                        continue;
+                    } else if flags & F_FOOTER != 0 {
+                        &mut self.out.footer
+                    } else {
+                        &mut self.out.prominent
+                    };
+                    push_visible(zone, &a.value, self.limits.max_text_bytes / 8, false);
+                    zone.push('\n');
                 }
                 _ => {}
             }

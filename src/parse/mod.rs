@@ -89,6 +89,10 @@ struct Open {
     name: LocalName,
     hash: u64,
     flags: u8,
+    /// Inside a link to an absolute URL: a label there (an icon's `alt`, an
+    /// `aria-label`) names where the link goes ("Facebook" on a share button), not
+    /// the page.
+    away: bool,
 }
 
 struct State<'l> {
@@ -185,6 +189,17 @@ impl TokenSink for Sink<'_> {
     }
 }
 
+/// An absolute (`https://…`) or scheme-relative (`//…`) URL: one that may lead away
+/// from the site.
+fn is_absolute(url: &str) -> bool {
+    let url = url.trim_start().as_bytes();
+    url.starts_with(b"//")
+        || ["http://", "https://"].iter().any(|scheme| {
+            url.get(..scheme.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(scheme.as_bytes()))
+        })
+}
+
 fn push_bounded(s: &mut String, text: &str, cap: usize) -> bool {
     if s.len() >= cap {
         return false;
@@ -239,7 +254,13 @@ impl State<'_> {
         if attrs.iter().any(|a| a.name.local == local_name!("hidden")) {
             flags |= F_HIDDEN;
         }
-        self.attributes(&name, attrs, flags);
+        let away = self.stack.last().is_some_and(|o| o.away)
+            || (name == local_name!("a")
+                && attrs
+                    .iter()
+                    .find(|a| a.name.local == local_name!("href"))
+                    .is_some_and(|a| is_absolute(&a.value)));
+        self.attributes(&name, attrs, flags, away);
         self.marks(&name, attrs, flags, self_closing);
         if is_block(&name) {
             self.out.body.push('\n');
@@ -275,7 +296,12 @@ impl State<'_> {
             self.overflow += 1;
             self.out.truncated = true;
         } else {
-            self.stack.push(Open { name, hash, flags });
+            self.stack.push(Open {
+                name,
+                hash,
+                flags,
+                away,
+            });
         }
         TokenSinkResult::Continue
     }

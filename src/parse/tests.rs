@@ -177,3 +177,27 @@ fn script_text_matches_the_tokenizers_script_data_states() {
         assert_eq!(run(&html).script, reference(&html), "{html:?}");
     }
 }
+
+/// A label names the page where the page names itself: an icon's `alt` on a share or
+/// follow link leading away, or in the footer, is not the page's name; a logo on a link
+/// back to the brand's site still is.
+#[test]
+fn labels_of_links_leading_away_and_of_the_footer_are_not_prominent() {
+    let e = run(
+        "<main><a href='https://www.facebook.com/acme'><img alt='Facebook'></a>\
+         <a href='//twitter.com/acme' aria-label='Twitter'>t</a>\
+         <a href='/about'><img alt='About Acme'></a>\
+         <a href='https://www.paypal.com/'><img class='logo' alt='PayPal'></a></main>\
+         <footer><img alt='Visa'><a href='https://instagram.com/acme'><img alt='Instagram'></a></footer>",
+    );
+    assert!(e.prominent.contains("About Acme"), "{:?}", e.prominent);
+    assert!(e.prominent.contains("PayPal"), "{:?}", e.prominent);
+    for away in ["Facebook", "Twitter", "Instagram", "Visa"] {
+        assert!(!e.prominent.contains(away), "{away} in {:?}", e.prominent);
+    }
+    assert!(
+        e.footer.contains("Visa") && !e.footer.contains("Instagram"),
+        "{:?}",
+        e.footer
+    );
+}
