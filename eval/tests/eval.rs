@@ -74,7 +74,10 @@ fn corpus_meets_the_floors_and_beats_the_baselines() {
 
 #[test]
 fn real_pages_meet_their_floors_when_present() {
-    let dir = Path::new("../shared/real-pages");
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/real-pages"
+    ));
     if !dir.join("pairs.jsonl").exists() {
         eprintln!("skipped: {} is absent", dir.display());
         return;
@@ -82,21 +85,19 @@ fn real_pages_meet_their_floors_when_present() {
     let report = evaluate(dir, &Config::default(), false).unwrap();
     let given = method(&report, "clonehound (brand given)");
     let inferred = method(&report, "clonehound (brand inferred)");
-    assert!(
-        given.roc_auc >= 0.95,
-        "real pages ROC AUC {:.3}",
-        given.roc_auc
-    );
-    assert!(
-        given.tpr_at_fpr_1 >= 0.75,
-        "real pages TPR@1% {:.3}",
-        given.tpr_at_fpr_1
-    );
-    assert!(
-        inferred.roc_auc >= 0.85,
-        "real pages ROC AUC, brand inferred {:.3}",
-        inferred.roc_auc
-    );
+    // In-sample (the shipped model was fitted on these pages too); the out-of-fold
+    // figures come from `eval --fit`. TPR@0.1% was 0.48 while platform credits
+    // ("Powered by WordPress") gave a firm the platform's name.
+    let floors = [
+        ("ROC AUC", given.roc_auc, 0.97),
+        ("TPR@1%", given.tpr_at_fpr_1, 0.90),
+        ("TPR@0.1%", given.tpr_at_fpr_01, 0.85),
+        ("ROC AUC, brand inferred", inferred.roc_auc, 0.96),
+        ("TPR@0.1%, brand inferred", inferred.tpr_at_fpr_01, 0.85),
+    ];
+    for (what, value, floor) in floors {
+        assert!(value >= floor, "real pages {what} {value:.3} < {floor}");
+    }
     for baseline in ["dnstwist ssdeep", "dnstwist tlsh"] {
         assert!(given.roc_auc > method(&report, baseline).roc_auc);
     }
@@ -104,7 +105,10 @@ fn real_pages_meet_their_floors_when_present() {
 
 #[test]
 fn synthetic_copies_of_real_pages_are_found_when_present() {
-    let dir = Path::new("../shared/real-pages");
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/real-pages"
+    ));
     if !dir.join("sources.tsv").exists() {
         eprintln!("skipped: {} is absent", dir.display());
         return;
@@ -116,5 +120,6 @@ fn synthetic_copies_of_real_pages_are_found_when_present() {
     for (kind, recall) in &ours.recall_by_kind {
         assert!(*recall >= 0.85, "{kind}: recall {recall:.3} on real markup");
     }
-    assert!(ours.fp_by_kind["real-other-brand"] <= 0.01);
+    let flagged = ours.fp_by_kind["real-other-brand"];
+    assert!(flagged <= 0.01, "{flagged:.4} of other-brand pairs flagged");
 }

@@ -352,7 +352,10 @@ const KIT_ICONS_SHODAN: [(&str, i32); 10] = [
 /// Python's. Skipped when the folder is absent.
 #[test]
 fn real_kit_icons_decode_and_hash_as_shodan_does() {
-    let Ok(sites) = std::fs::read_dir("../shared/real-pages/sites") else {
+    let Ok(sites) = std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/real-pages/sites"
+    )) else {
         eprintln!("skipped: ../shared/real-pages is absent");
         return;
     };

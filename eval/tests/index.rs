@@ -61,7 +61,10 @@ fn index_matches_brute_force_on_a_generated_population() {
 
 #[test]
 fn real_pages_attribution_through_the_index_when_present() {
-    let dir = Path::new("../shared/real-pages");
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/real-pages"
+    ));
     if !dir.join("sources.tsv").is_file() {
         eprintln!("skipped: {} is absent", dir.display());
         return;
