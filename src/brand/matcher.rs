@@ -142,15 +142,12 @@ impl Matcher {
     }
 
     /// True when any of `hosts` is the brand's, as [`Matcher::names_host`] tells of one.
-    pub(crate) fn names_any_host(&self, hosts: &super::presence::HostNames) -> bool {
+    pub(crate) fn names_any_host(&self, hosts: &super::presence::HostNames<'_>) -> bool {
         self.brand
             .domains
             .iter()
-            .any(|d| !d.is_empty() && hosts.suffixes.contains(d.as_str()))
-            || self
-                .compact
-                .iter()
-                .any(|c| hosts.labels.contains(c.as_str()))
+            .any(|d| !d.is_empty() && hosts.has_suffix(d))
+            || self.compact.iter().any(|c| hosts.has_label(c))
     }
 
     /// True when `host` is the brand's: owned by it, or with a label that is the brand's

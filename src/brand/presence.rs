@@ -1,6 +1,6 @@
 //! Where a suspect page shows a brand.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
@@ -112,7 +112,7 @@ pub struct Presence {
 
 /// What [`Presence`] reads off a page that does not depend on the brand, made once per
 /// suspect page for the dozens of brands a query compares it with.
-pub(crate) struct PageFacts {
+pub(crate) struct PageFacts<'p> {
     /// Resource file names as words (non-alphanumerics as spaces): a file named after
     /// the brand (`acme-logo.png`) counts; directories name where files are kept, often
     /// on another firm's host (`wikipedia/commons/…/acme_logo.svg`), and do not.
@@ -124,42 +124,62 @@ pub(crate) struct PageFacts {
     /// The title's segments, normalised, each with whether it looks like a site's name.
     title_segments: Vec<(String, bool)>,
     /// The hosts the page links to or declares as its own.
-    link_hosts: HostNames,
+    link_hosts: HostNames<'p>,
     /// The hosts of the page's resources, links, forms and scripts.
-    resource_hosts: HostNames,
+    resource_hosts: HostNames<'p>,
 }
 
 /// Hosts as a brand is looked for in them ([`Matcher::names_any_host`]): every dotted
-/// suffix of each host, read as [`crate::Brand::owns`] reads it, and every label, so a
-/// brand's domains and one-word names are looked up rather than compared with each host
-/// in turn.
+/// suffix of each host, read as [`crate::Brand::owns`] reads it, and every label, sorted,
+/// so a brand's domains and one-word names are looked up rather than compared with each
+/// host in turn. They borrow from the page: only a host that needs cleaning is copied.
 #[derive(Default)]
-pub(crate) struct HostNames {
-    pub(super) suffixes: HashSet<String>,
-    pub(super) labels: HashSet<String>,
+pub(crate) struct HostNames<'p> {
+    suffixes: Vec<Cow<'p, str>>,
+    labels: Vec<&'p str>,
 }
 
-impl HostNames {
-    pub(super) fn of<'h>(hosts: impl IntoIterator<Item = &'h String>) -> HostNames {
+impl<'p> HostNames<'p> {
+    pub(super) fn of(hosts: impl IntoIterator<Item = &'p String>) -> HostNames<'p> {
         let mut names = HostNames::default();
         for host in hosts {
-            let clean = super::cleaned(host);
-            let mut rest = clean.as_ref();
-            loop {
-                names.suffixes.insert(rest.to_owned());
-                match rest.split_once('.') {
-                    Some((_, tail)) => rest = tail,
-                    None => break,
-                }
+            match super::cleaned(host) {
+                Cow::Borrowed(clean) => names.suffixes.extend(suffixes(clean).map(Cow::Borrowed)),
+                Cow::Owned(clean) => names
+                    .suffixes
+                    .extend(suffixes(&clean).map(|s| Cow::Owned(s.to_owned()))),
             }
-            names.labels.extend(host.split('.').map(str::to_owned));
+            names.labels.extend(host.split('.'));
         }
+        names.suffixes.sort_unstable();
+        names.suffixes.dedup();
+        names.labels.sort_unstable();
+        names.labels.dedup();
         names
+    }
+
+    /// True when `domain` is one of the hosts or follows a dot in one.
+    pub(super) fn has_suffix(&self, domain: &str) -> bool {
+        self.suffixes
+            .binary_search_by(|s| s.as_ref().cmp(domain))
+            .is_ok()
+    }
+
+    /// True when `label` is a label of one of the hosts.
+    pub(super) fn has_label(&self, label: &str) -> bool {
+        self.labels.binary_search(&label).is_ok()
     }
 }
 
-impl PageFacts {
-    pub(crate) fn of(page: &PageFingerprint) -> PageFacts {
+/// `host` and what follows each of its dots.
+fn suffixes(host: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(host), |rest| {
+        rest.split_once('.').map(|(_, tail)| tail)
+    })
+}
+
+impl<'p> PageFacts<'p> {
+    pub(crate) fn of(page: &'p PageFingerprint) -> PageFacts<'p> {
         let places = Places(page);
         // Paths are lower-case already: words split on anything not alphanumeric.
         let words = |name: &str| -> String {
