@@ -60,6 +60,8 @@ mod shown;
 mod signals;
 mod sketch;
 mod sniff;
+#[cfg(test)]
+mod test_rng;
 mod urls;
 mod visible;
 

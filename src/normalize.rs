@@ -214,16 +214,9 @@ mod tests {
             "7",
             "\u{b4}",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rng = crate::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..4000 {
-            let mut text = String::new();
-            for _ in 0..(state % 9) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(parts[(state % parts.len() as u64) as usize]);
-            }
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let text = rng.text(&parts, 8);
             let mut whole = Vec::new();
             fold_words(text.nfkc(), &mut |w: &str| whole.push(w.to_owned()));
             let mut pieces = Vec::new();

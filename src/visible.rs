@@ -193,16 +193,11 @@ mod tests {
         let parts = [
             " ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x01", "\x7f", "a", "Bc", "x y", ".",
         ];
-        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 33) as usize % n
-        };
+        let mut rng = crate::test_rng::Rng::new(0x2545_F491_4F6C_DD1D);
         for _ in 0..5000 {
-            let (start, cap, lines) = (["", "a", "a ", "a\n"][next(4)], next(24), next(2) == 0);
-            let text: String = (0..next(12)).map(|_| parts[next(parts.len())]).collect();
+            let start = ["", "a", "a ", "a\n"][rng.below(4)];
+            let (cap, lines) = (rng.below(24), rng.below(2) == 0);
+            let text = rng.text(&parts, 11);
             let (mut fast, mut slow) = (start.to_owned(), start.to_owned());
             let fits = push_visible_ascii(&mut fast, &text, cap, lines);
             assert_eq!(

@@ -310,8 +310,9 @@ fn infer_name(pages: &[PageFingerprint], domains: &[String]) -> Option<String> {
 /// Other names the legitimate site gives itself where sites name themselves: its
 /// `og:site_name` or `application-name`, and the site part of its titles (the last
 /// segment of `Log In — WordPress.com`) when its headings, footer, copyright lines or
-/// domains say it again (a credit, "powered by WordPress", does not). A candidate needs a word that is not generic and at most
-/// three words: a tagline or a page's function is not a name.
+/// domains say it again (a credit, "powered by WordPress", does not). A candidate
+/// needs a word that is not generic and at most three words: a tagline or a page's
+/// function is not a name.
 fn infer_aliases(pages: &[PageFingerprint], domains: &[String]) -> Vec<String> {
     let labels: Vec<String> = domains.iter().filter_map(|d| main_label(d)).collect();
     let mut out: Vec<String> = Vec::new();

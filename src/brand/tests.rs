@@ -76,20 +76,15 @@ fn hosts_looked_up_name_the_brand_as_hosts_compared_one_by_one() {
         "ACME",
         "kit",
     ];
-    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
-    let mut next = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed >> 33) as usize % n
-    };
+    let mut rng = crate::test_rng::Rng::new(0x9E37_79B9_7F4A_7C15);
     for _ in 0..3000 {
-        let hosts: Vec<String> = (0..next(4))
+        let hosts: Vec<String> = (0..rng.below(4))
             .map(|_| {
-                let labels: Vec<&str> =
-                    (0..1 + next(4)).map(|_| parts[next(parts.len())]).collect();
+                let labels: Vec<&str> = (0..1 + rng.below(4))
+                    .map(|_| parts[rng.below(parts.len())])
+                    .collect();
                 let host = labels.join(".");
-                if next(5) == 0 {
+                if rng.below(5) == 0 {
                     format!("{host}.")
                 } else {
                     host

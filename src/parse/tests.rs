@@ -165,14 +165,9 @@ fn script_text_matches_the_tokenizers_script_data_states() {
         "<!-",
         "'",
     ];
-    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut rng = crate::test_rng::Rng::new(0x9E37_79B9_7F4A_7C15);
     for _ in 0..3000 {
-        let mut body = String::new();
-        for _ in 0..(seed % 9) {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            body.push_str(parts[(seed >> 33) as usize % parts.len()]);
-        }
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let body = rng.text(&parts, 8);
         let html = format!("<p>a<script>{body}</script><b>tail</b>");
         assert_eq!(run(&html).script, reference(&html), "{html:?}");
     }

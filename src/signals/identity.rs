@@ -302,18 +302,9 @@ mod tests {
             "©©",
             "((c)",
         ];
-        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut rng = crate::test_rng::Rng::new(0x2545_F491_4F6C_DD1D);
         for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 14) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(parts[(seed >> 40) as usize % parts.len()]);
-            }
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let text = rng.text(&parts, 13);
             let expected: Vec<&str> = whole
                 .captures_iter(&text)
                 .filter_map(|c| c.get(1).map(|m| m.as_str()))
