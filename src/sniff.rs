@@ -310,6 +310,11 @@ fn charset_in_content(s: &[u8]) -> Option<&'static Encoding> {
 /// returns the text and the encoding's name.
 pub(crate) fn decode(bytes: &[u8], charset: Option<&str>) -> (String, &'static str) {
     let (encoding, source) = sniff(bytes, charset);
+    decode_as(bytes, encoding, source)
+}
+
+/// `bytes` decoded as `encoding`, found from `source` (a byte order mark is skipped).
+fn decode_as(bytes: &[u8], encoding: &'static Encoding, source: Source) -> (String, &'static str) {
     let body = match source {
         Source::Bom(len) => bytes.get(len..).unwrap_or_default(),
         _ => bytes,
@@ -334,7 +339,7 @@ pub(crate) fn decode_owned(mut bytes: Vec<u8>) -> (String, &'static str) {
             }
         };
     }
-    decode(&bytes, None)
+    decode_as(&bytes, encoding, source)
 }
 
 #[cfg(test)]
