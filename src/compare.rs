@@ -47,6 +47,55 @@ impl Verdict {
     }
 }
 
+/// What `clonehound compare --format json` writes: the comparison, the two inputs as
+/// given, the configuration it ran with and the clonehound version.
+///
+/// ```
+/// use clonehound::compare::{CompareReport, Comparison};
+/// use clonehound::{Config, Limits, Page, PageFingerprint, SiteFingerprint, compare};
+/// let site = SiteFingerprint::from_pages(vec![PageFingerprint::new(
+///     &Page::from_html("<title>Acme</title>", None), &Limits::default())]);
+/// let config = Config::default();
+/// let result = compare(&site, &site, None, &config);
+/// let report = CompareReport::new(&result, "legit.html", "suspect.html", &config);
+/// let json = serde_json::to_value(&report)?;
+/// assert_eq!(json["suspect"], "suspect.html");
+/// assert_eq!(json["score"], result.score);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Serialize)]
+pub struct CompareReport<'a> {
+    /// The comparison, its fields at the top level.
+    #[serde(flatten)]
+    pub comparison: &'a Comparison,
+    /// The legitimate site, as given.
+    pub legit: String,
+    /// The suspect, as given.
+    pub suspect: String,
+    /// The configuration compared with.
+    pub config: &'a Config,
+    /// The clonehound version.
+    pub version: &'static str,
+}
+
+impl<'a> CompareReport<'a> {
+    /// The report of `comparison` of `suspect` with `legit` under `config`.
+    pub fn new(
+        comparison: &'a Comparison,
+        legit: impl std::fmt::Display,
+        suspect: impl std::fmt::Display,
+        config: &'a Config,
+    ) -> Self {
+        CompareReport {
+            comparison,
+            legit: legit.to_string(),
+            suspect: suspect.to_string(),
+            config,
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
 /// The outcome of comparing a suspect with a legitimate site.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {

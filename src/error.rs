@@ -93,6 +93,29 @@ impl Error {
             source,
         }
     }
+
+    /// The error as a message about the file `path`, naming it once (the errors that
+    /// carry a path name it already).
+    ///
+    /// ```
+    /// use clonehound::Error;
+    /// let e = Error::io("a.html", std::io::Error::other("gone"));
+    /// assert_eq!(e.about("a.html"), "a.html: gone");
+    /// assert_eq!(Error::Invalid("line 3".into()).about("p.jsonl"), "p.jsonl: invalid input: line 3");
+    /// ```
+    pub fn about(&self, path: impl AsRef<std::path::Path>) -> String {
+        let path = path.as_ref();
+        match self {
+            Error::NotRead { path: p, .. }
+            | Error::Io { path: p, .. }
+            | Error::Brands { path: p, .. }
+                if p == path =>
+            {
+                self.to_string()
+            }
+            _ => format!("{}: {self}", path.display()),
+        }
+    }
 }
 
 /// `Result` with the crate's [`Error`].

@@ -36,7 +36,7 @@ pub fn run_fingerprint(args: &FingerprintArgs) -> Result<ExitCode, String> {
                 }
                 Err(e) => {
                     errors += 1;
-                    let error = crate::about(std::path::Path::new(&name), &e);
+                    let error = e.about(&name);
                     eprintln!("clonehound: {}", shown(&error));
                 }
             }

@@ -48,31 +48,18 @@ pub fn run_index(cmd: &IndexCommand, quiet: bool) -> Result<ExitCode, String> {
                 ..IndexConfig::default()
             };
             let builder = IndexBuilder::from_brands_file(brands, config, &|| progress.inc(1))
-                .map_err(|e| crate::about(brands, &e))?;
+                .map_err(|e| e.about(brands))?;
             progress.finish_and_clear();
             let index = builder.build();
-            index.save(output).map_err(|e| crate::about(output, &e))?;
-            let s = index.stats();
+            index.save(output).map_err(|e| e.about(output))?;
             if !quiet {
-                eprintln!(
-                    "indexed {} brands ({} pages, {} postings, {} keys dropped as too common) into {}",
-                    s.brands,
-                    s.pages,
-                    s.postings,
-                    s.stop_keys,
-                    output.display()
-                );
+                eprintln!("indexed {} into {}", index.stats(), output.display());
             }
             Ok(ExitCode::SUCCESS)
         }
         IndexCommand::Info { index } => {
-            let loaded = Index::load(index).map_err(|e| crate::about(index, &e))?;
-            let info = serde_json::json!({
-                "stats": loaded.stats(),
-                "config": loaded.config(),
-                "brands": loaded.brands(),
-                "format_version": clonehound::index::INDEX_VERSION,
-            });
+            let loaded = Index::load(index).map_err(|e| e.about(index))?;
+            let info = serde_json::to_value(loaded.info()).map_err(|e| e.to_string())?;
             println!("{info:#}");
             Ok(ExitCode::SUCCESS)
         }

@@ -6,14 +6,13 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime};
 
 use clap::Args;
 use clap::builder::RangedU64ValueParser;
 use clonehound::Index;
 use clonehound::Limits;
 use clonehound::scan::known::Known;
-use clonehound::scan::output::{Format, ReportWriter, shown, use_colour};
+use clonehound::scan::output::{Format, ReportWriter, scan_date, shown, use_colour};
 use clonehound::scan::{ScanConfig, Scanner, Source};
 
 use crate::{progress_bar, written};
@@ -71,16 +70,8 @@ pub struct ScanArgs {
     max_in_flight: usize,
 }
 
-/// The process's peak resident memory (Linux: `VmHWM` in `/proc/self/status`).
-fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
 pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
-    let mut index = Index::load(&args.index).map_err(|e| crate::about(&args.index, &e))?;
+    let mut index = Index::load(&args.index).map_err(|e| e.about(&args.index))?;
     if let Some(t) = args.threshold {
         let mut config = index.config().clone();
         config.compare = config.compare.with_threshold(t);
@@ -112,19 +103,12 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
         stdout.is_terminal(),
         std::env::var_os("NO_COLOR").map(|v| if v.is_empty() { "" } else { "set" }),
     );
-    // The scan's date in MISP and STIX: now, or SOURCE_DATE_EPOCH for reproducible output.
-    let time = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .map_or_else(SystemTime::now, |secs| {
-            SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-        });
-    let mut output = ReportWriter::new_at(format, std::io::BufWriter::new(stdout), time)
+    let mut output = ReportWriter::new_at(format, std::io::BufWriter::new(stdout), scan_date())
         .map_err(io)?
         .with_colour(colour);
     let progress = progress_bar(quiet, "pages");
     let known = match &args.new_since {
-        Some(path) => Some(Known::read(path).map_err(|e| crate::about(path, &e))?),
+        Some(path) => Some(Known::read(path).map_err(|e| e.about(path))?),
         None => None,
     };
     let (mut known_findings, mut new_findings) = (0, 0);
@@ -148,7 +132,7 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
         progress.suspend(|| output.write(&report)).map_err(io)?;
     }
     let mut summary = reports.summary().clone();
-    summary.peak_memory_bytes = peak_memory();
+    summary.record_peak_memory();
     if known.is_some() {
         summary.known_findings = Some(known_findings);
         summary.new_findings = Some(new_findings);
@@ -158,11 +142,5 @@ pub fn run_scan(args: &ScanArgs, quiet: bool) -> Result<ExitCode, String> {
     if !quiet {
         eprintln!("{summary}");
     }
-    Ok(if summary.errors > 0 {
-        ExitCode::from(2)
-    } else if summary.new_findings.unwrap_or(summary.copies) > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(summary.exit_status()))
 }

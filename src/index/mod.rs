@@ -180,7 +180,56 @@ pub struct IndexStats {
     pub memory_bytes: usize,
 }
 
+/// `{brands} brands ({pages} pages, {postings} postings, {stop_keys} keys dropped as
+/// too common)`, as `clonehound index build` reports them.
+///
+/// ```
+/// use clonehound::index::IndexStats;
+/// let stats = IndexStats { brands: 2, pages: 5, postings: 40, stop_keys: 1, memory_bytes: 900 };
+/// assert_eq!(stats.to_string(), "2 brands (5 pages, 40 postings, 1 keys dropped as too common)");
+/// ```
+impl std::fmt::Display for IndexStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} brands ({} pages, {} postings, {} keys dropped as too common)",
+            self.brands, self.pages, self.postings, self.stop_keys
+        )
+    }
+}
+
+/// What `clonehound index info` prints of an index ([`Index::info`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct IndexInfo<'a> {
+    /// Its figures.
+    pub stats: IndexStats,
+    /// The settings it was built with.
+    pub config: &'a IndexConfig,
+    /// Its brands, by id.
+    pub brands: &'a [Brand],
+    /// Its file format's version ([`INDEX_VERSION`]).
+    pub format_version: u32,
+}
+
 impl Index {
+    /// Its figures, settings, brands and format version, to print.
+    ///
+    /// ```
+    /// use clonehound::index::IndexBuilder;
+    /// let index = IndexBuilder::default().build();
+    /// let info = serde_json::to_value(index.info()).map_err(|e| e.to_string())?;
+    /// assert_eq!(info["stats"]["brands"], 0);
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn info(&self) -> IndexInfo<'_> {
+        IndexInfo {
+            stats: self.stats(),
+            config: self.config(),
+            brands: self.brands(),
+            format_version: INDEX_VERSION,
+        }
+    }
+
     /// Number of brands.
     pub fn len(&self) -> usize {
         self.tables.brands.len()

@@ -144,7 +144,7 @@ enum Row {
 }
 
 impl Scanner {
-    /// Scans one Arrow batch of pages (columns in the [module docs](self)) and returns
+    /// Scans one Arrow batch of pages (columns in the [module docs](crate::scan::batch)) and returns
     /// its findings as a batch of [`batch_schema`], in input order. Pages are
     /// fingerprinted and queried in parallel on rayon's pool; the whole batch is held in
     /// memory, so its size is the caller's bound. A bad row is reported as its suspect's

@@ -8,7 +8,7 @@
 //! whatever the inputs hold, and no core waits for a batch to finish.
 
 #[cfg(feature = "arrow")]
-mod batch;
+pub mod batch;
 mod exchange;
 pub mod feed;
 pub mod known;

@@ -62,6 +62,23 @@ impl FromStr for Format {
     }
 }
 
+/// The date to give a scan's MISP event or STIX bundle: `SOURCE_DATE_EPOCH` (seconds
+/// since 1970) when it is set, for reproducible output, else now.
+///
+/// ```
+/// use clonehound::scan::output::{Format, ReportWriter, scan_date};
+/// let writer = ReportWriter::new_at(Format::Stix, Vec::new(), scan_date())?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn scan_date() -> SystemTime {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or_else(SystemTime::now, |secs| {
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs)
+        })
+}
+
 /// Writes scan reports in one [`Format`]: [`ReportWriter::write`] each report as it
 /// comes, then [`ReportWriter::finish`] with the scan's summary.
 ///

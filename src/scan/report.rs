@@ -82,8 +82,8 @@ pub struct Summary {
     /// With `--new-since`: findings reported as new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_findings: Option<usize>,
-    /// Peak resident memory of the process, in bytes, where the system tells it (the
-    /// command line fills it in; the library leaves it out).
+    /// Peak resident memory of the process, in bytes, where the system tells it
+    /// ([`Summary::record_peak_memory`]; left out otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_memory_bytes: Option<u64>,
 }
@@ -112,6 +112,44 @@ impl std::fmt::Display for Summary {
 }
 
 impl Summary {
+    /// Sets [`Summary::peak_memory_bytes`] to the process's peak resident memory so
+    /// far, where the system tells it (Linux: `VmHWM` in `/proc/self/status`;
+    /// elsewhere it stays unknown).
+    ///
+    /// ```
+    /// let mut summary = clonehound::scan::Summary::default();
+    /// summary.record_peak_memory();
+    /// if cfg!(target_os = "linux") {
+    ///     assert!(summary.peak_memory_bytes.is_some_and(|b| b > 0));
+    /// }
+    /// ```
+    pub fn record_peak_memory(&mut self) {
+        let status = std::fs::read_to_string("/proc/self/status").ok();
+        self.peak_memory_bytes = status.as_deref().and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+    }
+
+    /// The exit status of a scan, as virus scanners (clamscan) give it: 2 when a
+    /// suspect could not be read, else 1 when a copy was found (with
+    /// [`Summary::new_findings`] counted: a new finding), else 0.
+    ///
+    /// ```
+    /// let summary = clonehound::scan::Summary { suspects: 3, copies: 1, ..Default::default() };
+    /// assert_eq!(summary.exit_status(), 1);
+    /// ```
+    pub fn exit_status(&self) -> u8 {
+        if self.errors > 0 {
+            2
+        } else if self.new_findings.unwrap_or(self.copies) > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
     /// Counts one more report.
     pub fn add(&mut self, report: &SuspectReport) {
         self.suspects += 1;

@@ -36,6 +36,18 @@ pub const MATCH_DISTANCE: u32 = 16;
 /// The perceptual hash's name, as stored beside it.
 pub const HASH_ALG: &str = "mean-16x16";
 
+/// A favicon as `clonehound favicon --format json` shows it ([`Favicon::report`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct FaviconReport<'a> {
+    /// The icon, its fields at the top level.
+    #[serde(flatten)]
+    pub favicon: &'a Favicon,
+    /// Shodan's hash printed unsigned, as some tools print it.
+    pub shodan_unsigned: u32,
+    /// The perceptual hash's algorithm ([`HASH_ALG`]).
+    pub phash_algorithm: &'static str,
+}
+
 /// The favicon signal: where the icon came from and its hashes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Favicon {
@@ -141,6 +153,25 @@ impl Favicon {
     /// True when the icon was decoded and has a perceptual hash.
     pub fn decoded(&self) -> bool {
         self.phash.is_some()
+    }
+
+    /// What `clonehound favicon --format json` writes: the icon's fields, Shodan's
+    /// hash unsigned too, and the perceptual hash's algorithm.
+    ///
+    /// ```
+    /// use clonehound::{Limits, fingerprint::Favicon};
+    /// let icon = Favicon::from_bytes(b"not an image", "x.ico", "test", &Limits::default())?;
+    /// let json = serde_json::to_value(icon.report()).map_err(|e| e.to_string())?;
+    /// assert_eq!(json["shodan_unsigned"], icon.shodan_unsigned());
+    /// assert_eq!(json["md5"], icon.md5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn report(&self) -> FaviconReport<'_> {
+        FaviconReport {
+            favicon: self,
+            shodan_unsigned: self.shodan_unsigned(),
+            phash_algorithm: HASH_ALG,
+        }
     }
 
     /// Shodan's hash printed unsigned, as some tools print it.
