@@ -208,6 +208,7 @@ fn identity(
         (p.prominent, "headings or logo"),
         (p.lead, "top of the page"),
         (p.footer, "footer"),
+        (p.credentials, "form asking for a password"),
     ] {
         if hit > 0.0 {
             zones.push(zone);

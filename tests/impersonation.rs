@@ -109,6 +109,63 @@ fn aliases_are_inferred_from_where_the_site_names_itself() {
     assert!(generic.aliases.is_empty(), "{generic:?}");
 }
 
+/// A "free followers" site naming itself, not the brand, whose form asks for the
+/// brand's password: it harvests the brand's accounts, whatever it calls itself.
+#[test]
+fn a_form_asking_for_the_brands_password_is_a_claim_whatever_the_page_calls_itself() {
+    let harvester = |form: &str| {
+        format!(
+            r#"<html><head><title>Free Northwind storage - 100% real | Cloudly</title>
+            <meta property="og:site_name" content="Cloudly"></head><body>
+            <h1>Cloudly</h1><p>Get 1 TB of free storage for your Northwind account.</p>
+            {form}<footer>© 2024 Cloudly</footer></body></html>"#
+        )
+    };
+    // The password field named, not typed, as kits write it.
+    let asks = harvester(
+        r#"<form action="login.php" method="post"><input placeholder="Northwind Username"
+        name="username"><input type="text" name="password" placeholder="Northwind Password">
+        <input type="submit" value="Get storage"></form>"#,
+    );
+    let r = compare(
+        &site(LEGIT, "https://www.northwind.com/"),
+        &site(&asks, "http://cloudly.example/"),
+        Some(&brand()),
+        &Config::default(),
+    );
+    assert_eq!(r.verdict, Verdict::Impersonation, "score {:.3}", r.score);
+    assert_eq!(r.signals.identity.credentials, 1.0);
+    assert_eq!(r.signals.identity.other_name, 0.0);
+    assert!(
+        r.evidence
+            .iter()
+            .any(|e| e.detail.contains("form asking for a password")),
+        "{:?}",
+        r.evidence
+    );
+    // The same page whose form names the brand only as a social login, or asks for no
+    // password, or names it only in a tooltip, claims nothing.
+    for (what, form) in [
+        (
+            "a social login",
+            r#"<form action="login.php"><input name="user"><input type="password" name="pw">
+            <button>Log in with Northwind</button></form>"#,
+        ),
+        (
+            "no password",
+            r#"<form action="/search"><input name="q" placeholder="Search Northwind tips"></form>"#,
+        ),
+        (
+            "a tooltip",
+            r#"<form action="login.php"><input name="user"><input type="password" name="pw">
+            <label title="Your Northwind account is not needed">Code</label></form>"#,
+        ),
+    ] {
+        let (s, v) = score(&harvester(form), &brand());
+        assert_eq!(v, Verdict::None, "{what}: score {s:.3}");
+    }
+}
+
 #[test]
 fn mentions_credits_and_platform_customers_are_not_claims() {
     let cases = [

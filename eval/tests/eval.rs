@@ -87,13 +87,15 @@ fn real_pages_meet_their_floors_when_present() {
     let inferred = method(&report, "clonehound (brand inferred)");
     // In-sample (the shipped model was fitted on these pages too); the out-of-fold
     // figures come from `eval --fit`. TPR@0.1% was 0.48 while platform credits
-    // ("Powered by WordPress") gave a firm the platform's name.
+    // ("Powered by WordPress") gave a firm the platform's name; ROC AUC 0.975 while a
+    // form asking for the brand's password on a page naming itself otherwise ("free
+    // followers") claimed nothing. Measured: 0.990, 0.934, 0.934, 0.988, 0.921.
     let floors = [
-        ("ROC AUC", given.roc_auc, 0.97),
-        ("TPR@1%", given.tpr_at_fpr_1, 0.90),
-        ("TPR@0.1%", given.tpr_at_fpr_01, 0.85),
-        ("ROC AUC, brand inferred", inferred.roc_auc, 0.96),
-        ("TPR@0.1%, brand inferred", inferred.tpr_at_fpr_01, 0.85),
+        ("ROC AUC", given.roc_auc, 0.985),
+        ("TPR@1%", given.tpr_at_fpr_1, 0.92),
+        ("TPR@0.1%", given.tpr_at_fpr_01, 0.92),
+        ("ROC AUC, brand inferred", inferred.roc_auc, 0.98),
+        ("TPR@0.1%, brand inferred", inferred.tpr_at_fpr_01, 0.90),
     ];
     for (what, value, floor) in floors {
         assert!(value >= floor, "real pages {what} {value:.3} < {floor}");

@@ -79,8 +79,8 @@ fn real_pages_attribution_through_the_index_when_present() {
         check.index_top1,
         check.brute_top1
     );
-    // Measured 0.865 (83 of 96); the target of 0.90 is not met: see the README.
-    assert!(check.index_top1 >= 0.85, "{:.3}", check.index_top1);
+    // Measured 0.896 (95 of 106); the target of 0.90 is not met: see the README.
+    assert!(check.index_top1 >= 0.88, "{:.3}", check.index_top1);
 }
 
 fn generated_index(brands: usize) -> Index {

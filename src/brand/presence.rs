@@ -16,7 +16,7 @@ use crate::urls::host_of;
 ///
 /// | place | score | evidence | index |
 /// |---|---|---|---|
-/// | name zones (title, headings, prominent, lead, footer) | title, prominent, lead, footer | names the zones | name keys |
+/// | name zones (title, headings, prominent, lead, footer, credential forms) | title, prominent, lead, footer, credentials | names the zones | name keys |
 /// | resource file names | resources | — | name keys |
 /// | link hosts, declared own domains | links | link hosts | link hosts |
 /// | resource hosts, script hosts | resources | resource and script hosts | both |
@@ -25,9 +25,10 @@ use crate::urls::host_of;
 pub(crate) struct Places<'a>(pub &'a PageFingerprint);
 
 impl<'a> Places<'a> {
-    /// The normalised text zones where a page names itself: title, headings, prominent
-    /// elements (logo alt, labels, buttons), the first KiB of text, the footer.
-    pub(crate) fn name_zones(&self) -> [&'a str; 5] {
+    /// The normalised text zones where a page names itself, or whose account it asks
+    /// for: title, headings, prominent elements (logo alt, labels, buttons), the first
+    /// KiB of text, the footer, the forms that ask for a password.
+    pub(crate) fn name_zones(&self) -> [&'a str; 6] {
         let z = &self.0.identity.zones;
         [
             &z.title,
@@ -35,6 +36,7 @@ impl<'a> Places<'a> {
             &z.prominent,
             &self.0.text.lead,
             &z.footer,
+            &z.form,
         ]
     }
 
@@ -98,8 +100,14 @@ pub struct Presence {
     /// after the brand, or writes a brand domain's URLs into its scripts.
     pub resources: f64,
     /// The page names itself as someone other than the brand: by its site name, or by
-    /// its copyright lines when it does not claim the brand in its title or headings.
+    /// its copyright lines when it does not claim the brand in its title or headings;
+    /// never when it asks for the brand's password ([`Presence::credentials`]).
     pub other_name: f64,
+    /// A form asking for a password names the brand ("Instagram Password"), other than
+    /// as a credit ("log in with Instagram"): the page asks for the brand's account,
+    /// whatever it calls itself.
+    #[serde(default)]
+    pub credentials: f64,
     /// The suspect shows one of the brand's marks: the legitimate site's favicon
     /// (perceptual match) or its logo. Set by [`crate::compare()`], which sees both
     /// sites; 0 from [`crate::Brand::presence`].
@@ -229,7 +237,14 @@ impl Presence {
         let places = Places(page);
         let has = |text: &str| m.names(text) as u8 as f64;
         let claims = |text: &str| m.claims(text) as u8 as f64;
-        let [title_zone, headings, prominent_zone, lead, footer_zone] = places.name_zones();
+        let [
+            title_zone,
+            headings,
+            prominent_zone,
+            lead,
+            footer_zone,
+            form_zone,
+        ] = places.name_zones();
         let other = |names: &[String]| !names.is_empty() && names.iter().all(|n| has(n) == 0.0);
         let site_name_other = other(&facts.site_names);
         let copyright_other = other(&facts.copyrights);
@@ -238,6 +253,7 @@ impl Presence {
             has(footer_zone).max(facts.email_domains.iter().any(|d| brand.owns(d)) as u8 as f64);
         let prominent = claims(headings).max(claims(prominent_zone));
         let named_in_paths = facts.file_words.iter().any(|w| m.names(w));
+        let credentials = claims(form_zone);
         Presence {
             title,
             prominent,
@@ -251,21 +267,27 @@ impl Presence {
             // counts only when the page does not claim the brand where pages name
             // themselves: a kit keeping the brand's title with a stray copyright line
             // is still claiming the brand.
-            other_name: (site_name_other
+            //
+            // A page asking for the brand's password does neither, whatever it calls
+            // itself: a "free followers" site taking Instagram logins.
+            other_name: ((site_name_other
                 || m.title_names_other_site(&facts.title_segments)
                 || (copyright_other && title == 0.0 && prominent == 0.0))
-                as u8 as f64,
+                && credentials == 0.0) as u8 as f64,
+            credentials,
             mark: 0.0,
             owned: facts.found_host.as_ref().is_some_and(|h| brand.owns(h)) as u8 as f64,
         }
     }
 
     /// True when the page claims to be the brand: its name or mark where a page names
-    /// itself, or links back to the brand's domains beside its name.
+    /// itself, a form asking for the brand's password, or links back to the brand's
+    /// domains beside its name.
     pub fn claims_brand(&self) -> bool {
         self.title > 0.0
             || self.prominent > 0.0
             || self.mark > 0.0
+            || self.credentials > 0.0
             || (self.links > 0.0 && self.lead > 0.0)
     }
 }

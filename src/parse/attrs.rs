@@ -93,6 +93,50 @@ impl State<'_> {
         }
     }
 
+    /// What an element inside a form adds to the form's text (placeholders, labels,
+    /// image text, the words on its buttons), and whether it is a password field.
+    fn form_attributes(&mut self, name: &LocalName, attrs: &[html5ever::Attribute]) {
+        let get = |key: LocalName| {
+            attrs
+                .iter()
+                .find(|a| a.name.local == key)
+                .map(|a| &*a.value)
+        };
+        let kind = get(local_name!("type")).unwrap_or("");
+        if *name == local_name!("input") && kind.eq_ignore_ascii_case("hidden") {
+            return;
+        }
+        if *name == local_name!("input")
+            && (kind.eq_ignore_ascii_case("password")
+                || [local_name!("name"), local_name!("id")]
+                    .into_iter()
+                    .any(|k| get(k).is_some_and(names_password)))
+        {
+            if let Some(form) = self.form.as_mut() {
+                form.credential = true;
+            }
+        }
+        // What the form shows: not its tooltips (`title`), which a site's own login
+        // uses for small print ("… for your WordPress account …").
+        for key in [
+            local_name!("placeholder"),
+            local_name!("aria-label"),
+            local_name!("alt"),
+        ] {
+            if let Some(v) = get(key) {
+                self.form_text(v);
+            }
+        }
+        let button = ["submit", "button", "reset"]
+            .iter()
+            .any(|b| kind.eq_ignore_ascii_case(b));
+        if *name == local_name!("input") && button {
+            if let Some(v) = get(local_name!("value")) {
+                self.form_text(v);
+            }
+        }
+    }
+
     pub(super) fn element_flags(&self, name: &LocalName, attrs: &[html5ever::Attribute]) -> u8 {
         let mut flags = match *name {
             local_name!("head") => F_HEAD,
@@ -167,6 +211,9 @@ impl State<'_> {
                 }
                 _ => {}
             }
+        }
+        if self.form.is_some() && flags & F_HIDDEN == 0 {
+            self.form_attributes(name, attrs);
         }
         let push_list = |list: &mut Vec<String>, v: &str| {
             if list.len() < items && !v.trim().is_empty() {
@@ -247,4 +294,14 @@ impl State<'_> {
             }
         }
     }
+}
+
+/// True when a field's `name` or `id` calls it a password (`password`, `pass`,
+/// `passwd`, `pwd`, `passcode`, as a word: `login[password]`, `text_password`).
+pub(super) fn names_password(value: &str) -> bool {
+    value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        ["password", "pass", "passwd", "pwd", "passcode"]
+            .iter()
+            .any(|p| w.eq_ignore_ascii_case(p))
+    })
 }

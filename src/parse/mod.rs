@@ -77,6 +77,21 @@ pub(crate) struct Extract {
     pub svg_logos: Vec<u64>,
     /// Sources of logo images.
     pub logo_images: Vec<String>,
+    /// The text of forms that ask for a password ([`FormText`]), a line per form.
+    pub credential_forms: String,
+}
+
+/// Bytes kept of one form's text, and of all credential forms' text together.
+const FORM_TEXT_BYTES: usize = 512;
+const CREDENTIAL_FORMS_BYTES: usize = 1024;
+
+/// The form being read: what it says (its visible text, placeholders, labels and
+/// button values) and whether it asks for a password (an `<input type=password>`, or
+/// an input named or labelled as one, as kits write them to dodge password managers).
+#[derive(Default)]
+struct FormText {
+    text: String,
+    credential: bool,
 }
 
 /// The sketches that need a hash per tag, built while tokens stream by.
@@ -111,6 +126,9 @@ struct State<'l> {
     svg: Option<(SvgGeometry, usize)>,
     /// True once the header's first image or SVG has been seen.
     header_mark_seen: bool,
+    /// The form being read, from its start tag to its end tag (forms do not nest: a
+    /// `<form>` inside one starts the next).
+    form: Option<FormText>,
 }
 
 struct Sink<'l>(RefCell<State<'l>>);
@@ -131,6 +149,7 @@ pub(crate) fn extract(html: &str, limits: &Limits, k: usize) -> (Extract, Stream
         stopped: false,
         svg: None,
         header_mark_seen: false,
+        form: None,
     };
     // html5ever's duplicate-attribute check is quadratic in a tag's attributes: cut
     // lists past the limit before it sees them.
@@ -160,7 +179,8 @@ pub(crate) fn extract(html: &str, limits: &Limits, k: usize) -> (Extract, Stream
         }
     }
     tokenizer.end();
-    let state = tokenizer.sink.0.into_inner();
+    let mut state = tokenizer.sink.0.into_inner();
+    state.finish_form();
     (state.out, state.streamed)
 }
 
@@ -223,6 +243,25 @@ impl State<'_> {
         self.stack.last().map_or(0, |o| o.flags)
     }
 
+    /// Ends the form being read: its text is kept when it asks for a password.
+    fn finish_form(&mut self) {
+        if let Some(form) = self.form.take().filter(|f| f.credential) {
+            let text = form.text.trim();
+            if !text.is_empty() {
+                push_bounded(&mut self.out.credential_forms, text, CREDENTIAL_FORMS_BYTES);
+                push_bounded(&mut self.out.credential_forms, "\n", CREDENTIAL_FORMS_BYTES);
+            }
+        }
+    }
+
+    /// Adds `text` to the form being read, if any.
+    fn form_text(&mut self, text: &str) {
+        if let Some(form) = self.form.as_mut() {
+            push_visible(&mut form.text, text, FORM_TEXT_BYTES, true);
+            push_visible(&mut form.text, "\n", FORM_TEXT_BYTES, true);
+        }
+    }
+
     fn start(
         &mut self,
         name: LocalName,
@@ -242,6 +281,10 @@ impl State<'_> {
             } else {
                 break;
             }
+        }
+        if name == local_name!("form") {
+            self.finish_form();
+            self.form = Some(FormText::default());
         }
         let hash = self.structure(&name);
         let mut flags = self.flags() | self.element_flags(&name, attrs);
@@ -330,6 +373,9 @@ impl State<'_> {
                 }
             }
         }
+        if *name == local_name!("form") {
+            self.finish_form();
+        }
         if self.raw.as_ref() == Some(name) {
             self.raw = None;
             if *name == local_name!("script") {
@@ -402,6 +448,9 @@ impl State<'_> {
                 push_visible(&mut self.out.prominent, text, small, true);
             }
             Zone::Body => {}
+        }
+        if self.form.is_some() {
+            self.form_text(text);
         }
         if !push_visible(&mut self.out.body, text, limits.max_text_bytes, true) {
             self.out.truncated = true;

@@ -196,3 +196,55 @@ fn labels_of_links_leading_away_and_of_the_footer_are_not_prominent() {
         e.footer
     );
 }
+
+/// The text of a form that asks for a password (by type, or by a field's name or id)
+/// is kept, with its placeholders, labels and button values; other forms' text, hidden
+/// fields and tooltips are not. A form left open ends at the next form or at the end.
+#[test]
+fn credential_forms_keep_what_they_show() {
+    let e = run(
+        "<form action=/search><input name=q placeholder='Search Acme'></form>\
+         <form action=login.php><label>Acme ID</label><input placeholder='Acme Username'>\
+         <input type=hidden name=t value='Hidden Acme'><input type=text name='login[password]'>\
+         <label title='Tooltip Acme'>Code</label><input type=submit value='Get followers'></form>\
+         <p>Outside</p><form><p>Second</p><input type=password><form><p>Third</p>",
+    );
+    let forms = &e.credential_forms;
+    for want in [
+        "Acme ID",
+        "Acme Username",
+        "Get followers",
+        "Code",
+        "Second",
+    ] {
+        assert!(forms.contains(want), "{want} in {forms:?}");
+    }
+    for not in [
+        "Search Acme",
+        "Hidden Acme",
+        "Tooltip Acme",
+        "Outside",
+        "Third",
+    ] {
+        assert!(!forms.contains(not), "{not} in {forms:?}");
+    }
+    // Bounded however many forms a page holds.
+    let many = "<form><input type=password placeholder='Acme password field'></form>".repeat(500);
+    assert!(run(&many).credential_forms.len() <= CREDENTIAL_FORMS_BYTES);
+}
+
+#[test]
+fn password_field_names() {
+    for name in [
+        "password",
+        "login[password]",
+        "text_password",
+        "PWD",
+        "user-pass",
+    ] {
+        assert!(attrs::names_password(name), "{name}");
+    }
+    for name in ["username", "passport", "compass", "bypass_cache", "email"] {
+        assert!(!attrs::names_password(name), "{name}");
+    }
+}

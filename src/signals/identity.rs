@@ -47,6 +47,10 @@ pub struct Zones {
     pub prominent: String,
     /// Footer and copyright text.
     pub footer: String,
+    /// What forms that ask for a password say: their text, placeholders, labels and
+    /// buttons ("Instagram Password" on a page selling followers).
+    #[serde(default)]
+    pub form: String,
 }
 
 static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -158,6 +162,7 @@ impl Identity {
                 headings: truncate(&normalize(&e.headings), ZONE_BYTES),
                 prominent: truncate(&normalize(&e.prominent), ZONE_BYTES),
                 footer: truncate(&normalize(&e.footer), ZONE_BYTES),
+                form: truncate(&normalize(&e.credential_forms), ZONE_BYTES),
             },
             site_name,
             title: truncate(e.title.trim(), 256),
