@@ -39,12 +39,7 @@ impl State<'_> {
         flags: u8,
         self_closing: bool,
     ) {
-        let get = |key: LocalName| {
-            attrs
-                .iter()
-                .find(|a| a.name.local == key)
-                .map(|a| &*a.value)
-        };
+        let get = |key: LocalName| attr(attrs, key);
         let says = |keys: &[LocalName]| keys.iter().any(|k| get(k.clone()).is_some_and(says_logo));
         let first_in_header = flags & F_HEADER != 0 && !self.header_mark_seen;
         if *name == local_name!("svg") {
@@ -96,12 +91,7 @@ impl State<'_> {
     /// What an element inside a form adds to the form's text (placeholders, labels,
     /// image text, the words on its buttons), and whether it is a password field.
     fn form_attributes(&mut self, name: &LocalName, attrs: &[html5ever::Attribute]) {
-        let get = |key: LocalName| {
-            attrs
-                .iter()
-                .find(|a| a.name.local == key)
-                .map(|a| &*a.value)
-        };
+        let get = |key: LocalName| attr(attrs, key);
         let kind = get(local_name!("type")).unwrap_or("");
         if *name == local_name!("input") && kind.eq_ignore_ascii_case("hidden") {
             return;
@@ -173,12 +163,7 @@ impl State<'_> {
         away: bool,
     ) {
         let items = self.limits.max_items.saturating_mul(4);
-        let get = |key: LocalName| {
-            attrs
-                .iter()
-                .find(|a| a.name.local == key)
-                .map(|a| &*a.value)
-        };
+        let get = |key: LocalName| attr(attrs, key);
         for a in attrs {
             match a.name.local {
                 local_name!("class") => {
@@ -304,4 +289,12 @@ pub(super) fn names_password(value: &str) -> bool {
             .iter()
             .any(|p| w.eq_ignore_ascii_case(p))
     })
+}
+
+/// The value of the attribute `key` among `attrs`, if any.
+pub(super) fn attr(attrs: &[html5ever::Attribute], key: LocalName) -> Option<&str> {
+    attrs
+        .iter()
+        .find(|a| a.name.local == key)
+        .map(|a| &*a.value)
 }

@@ -87,7 +87,8 @@ const CREDENTIAL_FORMS_BYTES: usize = 1024;
 
 /// The form being read: what it says (its visible text, placeholders, labels and
 /// button values) and whether it asks for a password (an `<input type=password>`, or
-/// an input named or labelled as one, as kits write them to dodge password managers).
+/// an input whose name or id says password, as kits write them to dodge password
+/// managers).
 #[derive(Default)]
 struct FormText {
     text: String,
@@ -299,10 +300,7 @@ impl State<'_> {
         }
         let away = self.stack.last().is_some_and(|o| o.away)
             || (name == local_name!("a")
-                && attrs
-                    .iter()
-                    .find(|a| a.name.local == local_name!("href"))
-                    .is_some_and(|a| is_absolute(&a.value)));
+                && attrs::attr(attrs, local_name!("href")).is_some_and(is_absolute));
         self.attributes(&name, attrs, flags, away);
         self.marks(&name, attrs, flags, self_closing);
         if is_block(&name) {
@@ -449,9 +447,7 @@ impl State<'_> {
             }
             Zone::Body => {}
         }
-        if self.form.is_some() {
-            self.form_text(text);
-        }
+        self.form_text(text);
         if !push_visible(&mut self.out.body, text, limits.max_text_bytes, true) {
             self.out.truncated = true;
         }
