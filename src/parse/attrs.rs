@@ -92,11 +92,12 @@ impl State<'_> {
     /// image text, the words on its buttons), and whether it is a password field.
     fn form_attributes(&mut self, name: &LocalName, attrs: &[html5ever::Attribute]) {
         let get = |key: LocalName| attr(attrs, key);
+        let input = *name == local_name!("input");
         let kind = get(local_name!("type")).unwrap_or("");
-        if *name == local_name!("input") && kind.eq_ignore_ascii_case("hidden") {
+        if input && kind.eq_ignore_ascii_case("hidden") {
             return;
         }
-        if *name == local_name!("input")
+        if input
             && (kind.eq_ignore_ascii_case("password")
                 || [local_name!("name"), local_name!("id")]
                     .into_iter()
@@ -120,7 +121,7 @@ impl State<'_> {
         let button = ["submit", "button", "reset"]
             .iter()
             .any(|b| kind.eq_ignore_ascii_case(b));
-        if *name == local_name!("input") && button {
+        if input && button {
             if let Some(v) = get(local_name!("value")) {
                 self.form_text(v);
             }
