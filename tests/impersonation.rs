@@ -184,6 +184,24 @@ fn mentions_credits_and_platform_customers_are_not_claims() {
             <form action="wp-login.php"><input name="log"><input type="password" name="pwd"></form>
             </body></html>"#,
         ),
+        (
+            "a page that names nobody, linking to the brand's site",
+            r#"<html><head><title>Spring sale</title></head><body><h1>Spring sale: 30% off
+            garden tools</h1><p>Free delivery over 50 pounds.</p>
+            <footer><a href="https://northwind.com/gardenhut">our page</a></footer></body></html>"#,
+        ),
+        (
+            "a shop asking to be followed on the brand's network",
+            r#"<html><head><title>Spring sale</title></head><body><h1>Spring sale: 30% off
+            garden tools</h1><p>Follow us on Northwind
+            <a href="https://northwind.com/gardenhut">@gardenhut</a> for weekly offers.</p>
+            </body></html>"#,
+        ),
+        (
+            "a share button",
+            r#"<html><body><h1>Spring sale: 30% off garden tools</h1>
+            <p>Share on <a href="https://northwind.com/share?u=sale">Northwind</a></p></body></html>"#,
+        ),
     ];
     for (what, html) in cases {
         let (s, v) = score(html, &brand());
@@ -321,3 +339,4 @@ fn the_brands_inline_logo_is_a_mark_and_an_index_key() {
     let candidates = index.candidates(&site(&kit, "http://secure-check.example/"));
     assert_eq!(candidates.first().map(|c| c.0), Some(0), "{candidates:?}");
 }
+

@@ -18,8 +18,9 @@ pub(crate) fn claims_phrase(text: &str, phrase: &str) -> bool {
 }
 
 /// Words that, just before a name, make it a credit and not a claim: a page "powered
-/// by" a platform does not claim to be it, and a page offering to "sign in with" an
-/// identity provider (a social login button) does not claim to be the provider.
+/// by" a platform does not claim to be it, a page offering to "sign in with" an
+/// identity provider (a social login button) does not claim to be the provider, and a
+/// page asking to be followed or shared "on" a social network has a profile there.
 const CREDITS: &[&str] = &[
     "powered by",
     "built with",
@@ -37,6 +38,13 @@ const CREDITS: &[&str] = &[
     "signup with",
     "continue with",
     "connect with",
+    "follow us on",
+    "follow me on",
+    "find us on",
+    "like us on",
+    "join us on",
+    "share on",
+    "share via",
 ];
 
 /// True when normalised `text` holds `phrase` as whole words at least once where it
