@@ -24,9 +24,11 @@ pub mod model {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
-    /// The brand's layout, text and assets under another name (a front company).
+    /// The brand's layout, text and assets under another name (a front company): flagged
+    /// by the copy side, with no claim of the brand's identity.
     Rebrand,
-    /// A copy that keeps the brand's identity on a domain it does not own (phishing).
+    /// The brand's identity on a domain it does not own (phishing): a flagged page that
+    /// claims the brand, or whose impersonation side outweighs its copy side.
     Impersonation,
     /// Not a copy (or the brand's own page).
     None,
@@ -393,9 +395,13 @@ pub(crate) fn explain_scored(
     };
     let l = legit.pages.get(best.legit);
     let s = suspect.pages.get(best.suspect);
+    let sides = best.signals.sides();
     let verdict = if best.score < config.threshold {
         Verdict::None
-    } else if best.signals.identity.claims_brand() {
+    } else if best.signals.identity.claims_brand() || sides.impersonation >= sides.copy {
+        // Flagged by the brand's hosts without a claim (a sign-in frame rendered for the
+        // brand's origin) is impersonation too: a rebrand is content copied, and here
+        // the copy side is not what carries the score.
         Verdict::Impersonation
     } else {
         Verdict::Rebrand
@@ -410,7 +416,7 @@ pub(crate) fn explain_scored(
         score: best.score,
         verdict,
         signals: best.signals,
-        sides: best.signals.sides(),
+        sides,
         evidence,
         brand: matcher.brand.clone(),
         legit_page: l.and_then(|p| p.url.clone().or_else(|| p.path.clone())),

@@ -340,3 +340,19 @@ fn the_brands_inline_logo_is_a_mark_and_an_index_key() {
     assert_eq!(candidates.first().map(|c| c.0), Some(0), "{candidates:?}");
 }
 
+#[test]
+fn a_frame_flagged_by_the_brands_hosts_alone_is_impersonation_not_a_rebrand() {
+    // A kit's sign-in frame rendered for the brand's origin: nothing of the brand's page
+    // copied, its name nowhere, the brand's URL only in its script. What flags it is the
+    // impersonation side, so the verdict is not "copy under another name".
+    let frame = r#"<html><body><div id="widget">Sign in</div><script>
+    var origin = "https://www.northwind.com/"; start(origin);</script></body></html>"#;
+    let r = compare(
+        &site(LEGIT, "https://www.northwind.com/"),
+        &site(frame, "http://secure-check.example/frame.html"),
+        Some(&brand()),
+        &Config::default(),
+    );
+    assert!(r.sides.copy < 0.01, "{:?}", r.sides);
+    assert_eq!(r.verdict, Verdict::Impersonation, "score {:.3}", r.score);
+}
