@@ -229,13 +229,13 @@ fn identity(
             places
                 .link_hosts()
                 .iter()
-                .chain(places.resource_hosts())
+                .chain(places.worn_hosts())
                 .collect(),
             "links back to",
         ),
         (
-            places.script_hosts().iter().collect(),
-            "its scripts carry URLs of",
+            places.script_origins().iter().collect(),
+            "its scripts carry the origin of",
         ),
     ];
     for (hosts, says) in hosts {

@@ -25,7 +25,7 @@ pub use crate::sketch::Sketch;
 
 /// Version of the serialised fingerprint format. Fingerprints of another version are
 /// refused by [`PageFingerprint::from_json`] and [`SiteFingerprint::from_json`].
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Fewest distinct visible words a page needs to count as having content
 /// ([`PageFingerprint::near_empty`]).

@@ -13,13 +13,14 @@ use std::path::Path;
 use clonehound::{Error, Limits, PageFingerprint, SiteFingerprint, fingerprint::FORMAT_VERSION};
 
 const SITE: &str = "corpus/sites/kestrel-software";
-const FIXTURE: &str = "tests/fixtures/v8/kestrel-software.json";
+const FIXTURE: &str = "tests/fixtures/v9/kestrel-software.json";
 /// Written by format versions 1 (before favicons), 2 (before script hosts), 3 (when
 /// a page's path on disk stood in its `url`), 4 and 5 (when an absolute URL with a
 /// multi-byte character across its 16th byte was read as a relative path) and 6 (when
 /// an icon's label in a footer or on a link leading away counted where a page names
-/// itself) and 7 (before the text of forms that ask for a password); kept to prove old
-/// files are refused.
+/// itself), 7 (before the text of forms that ask for a password) and 8 (before the
+/// hosts only run as scripts or frames, and the origins in scripts, were read apart);
+/// kept to prove old files are refused.
 const FIXTURE_V1: &str = "tests/fixtures/v1/kestrel-software.json";
 const FIXTURE_V2: &str = "tests/fixtures/v2/kestrel-software.json";
 const FIXTURE_V3: &str = "tests/fixtures/v3/kestrel-software.json";
@@ -27,6 +28,7 @@ const FIXTURE_V4: &str = "tests/fixtures/v4/kestrel-software.json";
 const FIXTURE_V5: &str = "tests/fixtures/v5/kestrel-software.json";
 const FIXTURE_V6: &str = "tests/fixtures/v6/kestrel-software.json";
 const FIXTURE_V7: &str = "tests/fixtures/v7/kestrel-software.json";
+const FIXTURE_V8: &str = "tests/fixtures/v8/kestrel-software.json";
 
 fn fingerprint_with_threads(threads: usize) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -87,6 +89,7 @@ fn other_versions_are_refused_with_a_clear_error() {
         (FIXTURE_V5, 5),
         (FIXTURE_V6, 6),
         (FIXTURE_V7, 7),
+        (FIXTURE_V8, 8),
     ] {
         let old = std::fs::read_to_string(path).unwrap();
         match SiteFingerprint::from_json(&old) {

@@ -356,3 +356,76 @@ fn a_frame_flagged_by_the_brands_hosts_alone_is_impersonation_not_a_rebrand() {
     assert!(r.sides.copy < 0.01, "{:?}", r.sides);
     assert_eq!(r.verdict, Verdict::Impersonation, "score {:.3}", r.score);
 }
+
+#[test]
+fn running_the_brands_widget_is_not_a_claim_but_wearing_its_look_is() {
+    // A shop embedding the brand's video player, SDK or share script, or showing its
+    // icon on a link to it, uses the brand's service, as millions of sites do: not a
+    // claim to be the brand.
+    let shop = |extra: &str| {
+        format!(
+            r#"<html><head><title>Garden Hut</title></head><body><h1>Spring sale</h1>
+            <p>Free delivery over 50 pounds on garden tools.</p>{extra}</body></html>"#
+        )
+    };
+    for (what, extra) in [
+        (
+            "a widget script",
+            r#"<script src="https://platform.northwind.com/widgets.js"></script>"#,
+        ),
+        (
+            "an embedded player",
+            r#"<iframe src="https://www.northwind.com/embed/abc"></iframe>"#,
+        ),
+        (
+            "an SDK loader written in a script",
+            r#"<script>var s = document.createElement("script");
+            s.src = "https://connect.northwind.com/en_US/sdk.js";</script>"#,
+        ),
+        (
+            "a follow icon in the footer",
+            r#"<footer><a href="https://northwind.com/gardenhut"><img
+            src="/img/northwind-logo.png" alt="Northwind"></a></footer>"#,
+        ),
+        (
+            "a share icon",
+            r#"<a href="https://northwind.com/share?u=sale"><img src="/icons/northwind.svg"></a>"#,
+        ),
+        (
+            "the brand's store badge",
+            r#"<a href="https://apps.northwind.com/store/gardenhut"><img
+            src="https://apps.northwind.com/badges/get-it-on.png"></a>"#,
+        ),
+        (
+            "the brand's payment icon in the footer",
+            r#"<footer>We accept <img src="https://www.northwind.com/img/pay.png"></footer>"#,
+        ),
+    ] {
+        let (s, v) = score(&shop(extra), &brand());
+        assert_eq!(v, Verdict::None, "{what}: score {s:.3}");
+    }
+    // Hot-linking its stylesheet or logo, or posting to its hosts, wears its identity,
+    // and so does a frame whose script was rendered for its origin.
+    for (what, extra) in [
+        (
+            "the brand's stylesheet",
+            r#"<link rel="stylesheet" href="https://static.northwind.com/site.css">"#,
+        ),
+        (
+            "the brand's logo hot-linked, linking home to it",
+            r#"<a class="logo" href="https://www.northwind.com/"><img
+            src="https://static.northwind.com/img/mark.png"></a>"#,
+        ),
+        (
+            "a form posting to the brand",
+            r#"<form action="https://login.northwind.com/session"><input name="q"></form>"#,
+        ),
+        (
+            "a frame rendered for the brand's origin",
+            r#"<script>init({"origin": "https:\/\/www.northwind.com"});</script>"#,
+        ),
+    ] {
+        let (s, v) = score(&shop(extra), &brand());
+        assert_eq!(v, Verdict::Impersonation, "{what}: score {s:.3}");
+    }
+}

@@ -17,9 +17,9 @@ use crate::urls::host_of;
 /// | place | score | evidence | index |
 /// |---|---|---|---|
 /// | name zones (title, headings, prominent, lead, footer, credential forms) | title, prominent, lead, footer, credentials | names the zones | name keys |
-/// | resource file names | resources | — | name keys |
+/// | logo image file names | resources | — | name keys |
 /// | link hosts, declared own domains | links | link hosts | link hosts |
-/// | resource hosts, script hosts | resources | resource and script hosts | both |
+/// | resource hosts (those only run as scripts or frames apart), script origins | resources | worn hosts, script origins | resource and script hosts |
 /// | form hosts, e-mail domains | footer (e-mail) | — | both |
 /// | the URL the page was found at | owned | owned | — |
 pub(crate) struct Places<'a>(pub &'a PageFingerprint);
@@ -40,9 +40,15 @@ impl<'a> Places<'a> {
         ]
     }
 
-    /// The file names resource paths end in (`acme-logo.png`); directories do not count.
-    pub(crate) fn file_names(&self) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.assets.paths.iter().map(|p| file_name(p))
+    /// The file names of the page's own logo images (`acme-logo.png`,
+    /// [`crate::fingerprint::Marks::logo_images`]), lower case, without query or
+    /// fragment; directories do not count. Other files do not name the page: a social
+    /// icon `facebook.png` names where its link goes, `facebook-sdk.js` a service used.
+    pub(crate) fn file_names(&self) -> impl Iterator<Item = String> + 'a {
+        self.0.marks.logo_images.iter().map(|src| {
+            let path = src.split(['?', '#']).next().unwrap_or_default();
+            file_name(path).to_lowercase()
+        })
     }
 
     /// Hosts the page's `<a href>` links point to.
@@ -64,6 +70,23 @@ impl<'a> Places<'a> {
     /// Hosts whose URLs the page's scripts carry.
     pub(crate) fn script_hosts(&self) -> &'a [String] {
         &self.0.assets.script_hosts
+    }
+
+    /// The resource and form hosts that wear the host's look: all but those the page
+    /// only runs scripts or frames from, or shows images of where it points elsewhere
+    /// ([`crate::fingerprint::Assets::embed_hosts`]: a firm's SDK, share button,
+    /// embedded video or store badge is its service in use, on any site).
+    pub(crate) fn worn_hosts(&self) -> impl Iterator<Item = &'a String> + 'a {
+        let a = &self.0.assets;
+        a.hosts
+            .iter()
+            .filter(|h| a.embed_hosts.binary_search(h).is_err())
+    }
+
+    /// The bare origins the page's inline scripts carry: the origin a saved sign-in
+    /// or captcha frame was rendered for.
+    pub(crate) fn script_origins(&self) -> &'a [String] {
+        &self.0.assets.script_origins
     }
 
     /// Hosts the page's forms post to.
@@ -96,8 +119,10 @@ pub struct Presence {
     pub footer: f64,
     /// Links to a brand domain.
     pub links: f64,
-    /// Loads resources from, or posts forms to, a brand domain, names resource files
-    /// after the brand, or writes a brand domain's URLs into its scripts.
+    /// Loads resources from, or posts forms to, a brand domain, names its own logo
+    /// files after the brand, or writes a brand domain's bare origin into its scripts. Running
+    /// the brand's scripts or frames (its SDK, a share button, an embedded video) does
+    /// not count: that is the brand's service in use, on any site.
     pub resources: f64,
     /// The page names itself as someone other than the brand: by its site name, or by
     /// its copyright lines when it does not claim the brand in its title or headings;
@@ -121,9 +146,9 @@ pub struct Presence {
 /// What [`Presence`] reads off a page that does not depend on the brand, made once per
 /// suspect page for the dozens of brands a query compares it with.
 pub(crate) struct PageFacts<'p> {
-    /// Resource file names as words (non-alphanumerics as spaces): a file named after
-    /// the brand (`acme-logo.png`) counts; directories name where files are kept, often
-    /// on another firm's host (`wikipedia/commons/…/acme_logo.svg`), and do not.
+    /// Logo image file names as words (non-alphanumerics as spaces): a logo file named
+    /// after the brand (`acme-logo.png`) counts; directories name where files are kept,
+    /// often on another firm's host (`wikipedia/commons/…/acme_logo.svg`), and do not.
     file_words: Vec<String>,
     email_domains: Vec<String>,
     found_host: Option<String>,
@@ -133,7 +158,7 @@ pub(crate) struct PageFacts<'p> {
     title_segments: Vec<(String, bool)>,
     /// The hosts the page links to or declares as its own.
     link_hosts: HostNames<'p>,
-    /// The hosts of the page's resources, links, forms and scripts.
+    /// The hosts the page wears ([`Places::worn_hosts`], [`Places::script_origins`]).
     resource_hosts: HostNames<'p>,
 }
 
@@ -196,7 +221,7 @@ impl<'p> PageFacts<'p> {
                 .collect()
         };
         PageFacts {
-            file_words: places.file_names().map(words).collect(),
+            file_words: places.file_names().map(|n| words(&n)).collect(),
             email_domains: places.email_domains().collect(),
             found_host: places.found_host(),
             site_names: page
@@ -218,9 +243,7 @@ impl<'p> PageFacts<'p> {
                 .map(|s| (normalize(s), looks_like_name(s)))
                 .collect(),
             link_hosts: HostNames::of(places.link_hosts().iter().chain(places.declared_hosts())),
-            resource_hosts: HostNames::of(
-                places.resource_hosts().iter().chain(places.script_hosts()),
-            ),
+            resource_hosts: HostNames::of(places.worn_hosts().chain(places.script_origins())),
         }
     }
 }

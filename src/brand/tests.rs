@@ -24,7 +24,7 @@ fn phrases_drop_legal_forms() {
 }
 
 #[test]
-fn resources_count_file_names_and_script_urls_not_directories() {
+fn resources_count_logo_file_names_and_script_origins_not_directories_icons_or_sdks() {
     use crate::{Limits, Page};
     let brand = Brand::new("Acme", ["acme.com"]);
     let resources = |html: &str| {
@@ -38,11 +38,31 @@ fn resources_count_file_names_and_script_urls_not_directories() {
         resources(r#"<img src="https://media.example/acme/team.jpg">"#),
         0.0
     );
+    // A social icon names where its link goes; a script file a service the page runs.
     assert_eq!(
-        resources(r#"<script>fetch("https:\/\/api.acme.com\/v1")</script>"#),
+        resources(r#"<footer><img src="/img/acme-logo.png"></footer>"#),
+        0.0
+    );
+    assert_eq!(
+        resources(r#"<a href="https://acme.com/kit"><img src="/i/acme_logo.svg"></a>"#),
+        0.0
+    );
+    assert_eq!(resources(r#"<script src="/js/acme.js"></script>"#), 0.0);
+    // The logo in a logo element linking back to the brand is still the page's own.
+    assert_eq!(
+        resources(r#"<a class="logo" href="https://acme.com/"><img src="/i/acme.svg"></a>"#),
         1.0
     );
-    assert_eq!(resources(r#"<p>https://api.acme.com/v1</p>"#), 0.0);
+    // A frame rendered for the brand's origin; not an SDK or an API path.
+    assert_eq!(
+        resources(r#"<script>init({"origin":"https:\/\/www.acme.com"})</script>"#),
+        1.0
+    );
+    assert_eq!(
+        resources(r#"<script>fetch("https:\/\/api.acme.com\/v1")</script>"#),
+        0.0
+    );
+    assert_eq!(resources(r#"<p>https://api.acme.com/</p>"#), 0.0);
 }
 
 #[test]

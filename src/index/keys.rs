@@ -211,7 +211,7 @@ pub(super) fn query_keys(site: &SiteFingerprint) -> Vec<u64> {
         for zone in places.name_zones() {
             name_runs(&words(zone).collect::<Vec<_>>(), &mut keys);
         }
-        // Resource file names (`acme-logo.png`) name brands as the presence signal reads them.
+        // Logo file names (`acme-logo.png`) name brands as the presence signal reads them.
         for name in places.file_names() {
             let words: Vec<&str> = name
                 .split(|c: char| !c.is_alphanumeric())

@@ -31,17 +31,23 @@ pub(super) fn flag_words(value: &str) -> u8 {
 }
 
 impl State<'_> {
-    /// Logo images, and inline SVGs read for their geometry.
+    /// Logo images, and inline SVGs read for their geometry: the page's own marks, so
+    /// not those in its footer (partners, "from" a parent firm) nor on a link leading
+    /// away unless a logo or header element holds them (a social icon names where its
+    /// link goes; a logo linking back to its brand is still the page's mark), as for
+    /// labels.
     pub(super) fn marks(
         &mut self,
         name: &LocalName,
         attrs: &[html5ever::Attribute],
         flags: u8,
+        away: bool,
         self_closing: bool,
     ) {
         let get = |key: LocalName| attr(attrs, key);
         let says = |keys: &[LocalName]| keys.iter().any(|k| get(k.clone()).is_some_and(says_logo));
         let first_in_header = flags & F_HEADER != 0 && !self.header_mark_seen;
+        let own = flags & F_FOOTER == 0 && (!away || flags & (F_LOGO | F_HEADER) != 0);
         if *name == local_name!("svg") {
             if let Some((_, open)) = self.svg.as_mut() {
                 *open += usize::from(!self_closing);
@@ -50,13 +56,14 @@ impl State<'_> {
             if self_closing || self.out.svg_logos.len() >= MAX_MARKS {
                 return;
             }
-            let logo = flags & F_LOGO != 0
-                || says(&[
-                    local_name!("class"),
-                    local_name!("id"),
-                    local_name!("aria-label"),
-                ])
-                || first_in_header;
+            let logo = own
+                && (flags & F_LOGO != 0
+                    || says(&[
+                        local_name!("class"),
+                        local_name!("id"),
+                        local_name!("aria-label"),
+                    ])
+                    || first_in_header);
             self.header_mark_seen |= flags & F_HEADER != 0;
             self.svg = Some((SvgGeometry::new(logo), 1));
             return;
@@ -77,10 +84,11 @@ impl State<'_> {
             };
             let file = src.split(['?', '#']).next().unwrap_or("");
             let file = file.rsplit('/').next().unwrap_or(file);
-            let logo = flags & F_LOGO != 0
-                || says(&[local_name!("class"), local_name!("id"), local_name!("alt")])
-                || says_logo(file)
-                || first_in_header;
+            let logo = own
+                && (flags & F_LOGO != 0
+                    || says(&[local_name!("class"), local_name!("id"), local_name!("alt")])
+                    || says_logo(file)
+                    || first_in_header);
             self.header_mark_seen |= flags & F_HEADER != 0;
             if logo && self.out.logo_images.len() < MAX_MARKS {
                 self.out.logo_images.push(first_chars(src, 2048).to_owned());
@@ -263,18 +271,38 @@ impl State<'_> {
                 }
             }
             _ => {
+                // What the page runs, or shows where it points elsewhere (a store badge
+                // or a social icon on a link leading away, a payment icon in the
+                // footer), is read apart from what it wears.
+                let embed = matches!(
+                    *name,
+                    local_name!("script")
+                        | local_name!("iframe")
+                        | local_name!("frame")
+                        | local_name!("embed")
+                        | local_name!("object")
+                ) || flags & F_FOOTER != 0
+                    || (away && flags & (F_LOGO | F_HEADER) == 0);
                 for key in [
                     local_name!("src"),
                     local_name!("data"),
                     local_name!("poster"),
                 ] {
                     if let Some(v) = get(key) {
-                        push_list(&mut self.out.resources, v);
+                        if embed {
+                            push_list(&mut self.out.embeds, v);
+                        } else {
+                            push_list(&mut self.out.resources, v);
+                        }
                     }
                 }
                 if let Some(srcset) = get(local_name!("srcset")) {
                     if let Some(first) = srcset.split_whitespace().next() {
-                        push_list(&mut self.out.resources, first);
+                        if embed {
+                            push_list(&mut self.out.embeds, first);
+                        } else {
+                            push_list(&mut self.out.resources, first);
+                        }
                     }
                 }
             }

@@ -66,7 +66,14 @@ pub(crate) struct Extract {
     pub metas: Vec<(String, String)>,
     /// `(rel, href)` of `<link>` tags.
     pub links: Vec<(String, String)>,
+    /// What the page loads and shows as its own: stylesheets, icons, images, media.
     pub resources: Vec<String>,
+    /// What the page runs or points at: the sources of scripts, frames and embedded
+    /// objects (a widget, an SDK, a player), and of images in its footer or on a link
+    /// leading away unless a logo or header element holds them (a store badge, a
+    /// social or payment icon). Read apart from [`Extract::resources`]: using a firm's
+    /// service, or pointing at it, is not wearing its look.
+    pub embeds: Vec<String>,
     pub anchors: Vec<String>,
     pub form_actions: Vec<String>,
     pub base_href: Option<String>,
@@ -302,7 +309,7 @@ impl State<'_> {
             || (name == local_name!("a")
                 && attrs::attr(attrs, local_name!("href")).is_some_and(is_absolute));
         self.attributes(&name, attrs, flags, away);
-        self.marks(&name, attrs, flags, self_closing);
+        self.marks(&name, attrs, flags, away, self_closing);
         if is_block(&name) {
             self.out.body.push('\n');
         }

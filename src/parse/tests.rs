@@ -26,6 +26,38 @@ fn visible_text_and_zones() {
 }
 
 #[test]
+fn what_a_page_runs_or_points_at_is_read_apart_from_what_it_shows() {
+    let e = run(
+        "<link rel=stylesheet href='https://cdn.acme.com/a.css'><script src='/js/app.js'></script>\
+        <iframe src='https://video.acme.com/embed/1'></iframe><object data='/player.swf'></object>\
+        <img src='/img/a.png'><video poster='/img/p.jpg'></video><embed src='/e.swf'>\
+        <a href='https://store.example/app'><img src='/badge.png'></a>\
+        <a class='logo' href='https://acme.com/'><img src='/logo.png'></a>\
+        <footer><img src='/pay.png'></footer>",
+    );
+    assert_eq!(
+        e.resources,
+        vec![
+            "https://cdn.acme.com/a.css",
+            "/img/a.png",
+            "/img/p.jpg",
+            "/logo.png"
+        ]
+    );
+    assert_eq!(
+        e.embeds,
+        vec![
+            "/js/app.js",
+            "https://video.acme.com/embed/1",
+            "/player.swf",
+            "/e.swf",
+            "/badge.png",
+            "/pay.png"
+        ]
+    );
+}
+
+#[test]
 fn attributes_are_collected() {
     let e = run(
         "<meta property='og:site_name' content='Acme'><link rel=canonical href='https://acme.com/'>\

@@ -30,6 +30,20 @@ pub struct Assets {
     /// brand's page keeps the brand's origin there long after its text and layout are
     /// replaced.
     pub script_hosts: Vec<String>,
+    /// Hosts the page reaches only by running a script or a frame from them (an SDK,
+    /// a share button, an embedded video or map) or by images that point at them (a
+    /// store badge on a link leading away, a payment icon in the footer): a subset of
+    /// [`Assets::hosts`] that uses or points at a firm's service without wearing its
+    /// look, so it never claims the firm.
+    #[serde(default)]
+    pub embed_hosts: Vec<String>,
+    /// Hosts written in inline scripts as bare origins, with no path
+    /// (`"https://www.acme.com"`, `origin=https://acme.com:443`): the origin a saved
+    /// sign-in or captcha frame was rendered for, where a script that merely loads a
+    /// firm's SDK writes a path (`https://cdn.acme.com/sdk.js`). A subset of
+    /// [`Assets::script_hosts`].
+    #[serde(default)]
+    pub script_origins: Vec<String>,
 }
 
 impl Assets {
@@ -38,14 +52,25 @@ impl Assets {
         let mut hosts = BTreeSet::new();
         let mut link_hosts = BTreeSet::new();
         let mut form_actions = BTreeSet::new();
+        // Hosts reached other than by running their scripts or frames.
+        let mut worn = BTreeSet::new();
+        let mut embed_hosts = BTreeSet::new();
         let not_own = |h: &str| own_host != Some(h);
-        for r in e
+        let style_urls = super::css::style_urls(&e.style_text);
+        let loads = e
             .resources
             .iter()
-            .chain(super::css::style_urls(&e.style_text).iter())
-        {
+            .chain(style_urls.iter())
+            .map(|r| (r, false))
+            .chain(e.embeds.iter().map(|r| (r, true)));
+        for (r, embed) in loads {
             let (host, path) = split_url(r);
             if let Some(h) = host.filter(|h| not_own(h)) {
+                if embed {
+                    embed_hosts.insert(h.clone());
+                } else {
+                    worn.insert(h.clone());
+                }
                 hosts.insert(h);
             }
             if let Some(p) = path.filter(|p| !p.is_empty()) {
@@ -62,6 +87,7 @@ impl Assets {
         for f in &e.form_actions {
             let (host, path) = split_url(f);
             if let Some(h) = &host {
+                worn.insert(h.clone());
                 hosts.insert(h.clone());
             }
             let action = match (host, path) {
@@ -70,13 +96,19 @@ impl Assets {
             };
             form_actions.insert(action);
         }
-        let mut script_hosts = urls_in_script(&e.script);
+        let ScriptUrls {
+            hosts: mut script_hosts,
+            origins: mut script_origins,
+        } = urls_in_script(&e.script);
         script_hosts.retain(|h| not_own(h));
+        script_origins.retain(|h| not_own(h));
+        embed_hosts.retain(|h| !worn.contains(h));
         let mut analytics = BTreeSet::new();
         let haystacks = [e.script.as_str()];
         for text in haystacks
             .into_iter()
             .chain(e.resources.iter().map(String::as_str))
+            .chain(e.embeds.iter().map(String::as_str))
         {
             analytics_ids(text, &mut analytics);
         }
@@ -88,6 +120,8 @@ impl Assets {
             form_actions: cap(form_actions),
             link_hosts: cap(link_hosts),
             script_hosts: cap(script_hosts),
+            embed_hosts: cap(embed_hosts),
+            script_origins: cap(script_origins),
         }
     }
 
@@ -141,6 +175,42 @@ fn analytics_ids(text: &str, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The hosts of the absolute URLs in a page's inline scripts.
+struct ScriptUrls {
+    /// Every URL's host.
+    hosts: BTreeSet<String>,
+    /// The hosts of URLs that are bare origins: nothing after the host but a port, a
+    /// slash, a query or a fragment.
+    origins: BTreeSet<String>,
+}
+
+/// True when what follows a URL's host (`tail`) starts no path: an optional
+/// `:port`, then at most a slash (plain, `\/` or `\u002f`) that no path character
+/// follows. `https://acme.com`, `https:\/\/acme.com\/"`, `https://acme.com:443\x22` and
+/// `origin=https://acme.com\u0026x` are origins; `https://acme.com/sdk.js` is not.
+fn ends_at_origin(tail: &[u8]) -> bool {
+    let mut rest = tail;
+    if let Some(r) = rest.strip_prefix(b":") {
+        let digits = r.iter().take_while(|b| b.is_ascii_digit()).count();
+        rest = r.get(digits..).unwrap_or_default();
+    }
+    let after_slash = if let Some(r) = rest.strip_prefix(b"/") {
+        r
+    } else if let Some(r) = rest.strip_prefix(b"\\/") {
+        r
+    } else if rest
+        .get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"\\u002f"))
+    {
+        rest.get(6..).unwrap_or_default()
+    } else {
+        return true;
+    };
+    !after_slash
+        .first()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(b))
+}
+
 /// Hosts of the absolute URLs in `script`: `http(s)://host`, JSON-escaped
 /// `https:\/\/host` and `https:\u002F\u002Fhost`, with at least one dot and a letter
 /// top-level label. Each distinct host once, cleaned like every other host (lower
@@ -149,9 +219,10 @@ fn analytics_ids(text: &str, out: &mut BTreeSet<String>) {
 /// repeats are set aside before anything is allocated. Lower-case `http` only, as
 /// URLs in scripts are written. The script is already capped at
 /// [`crate::Limits::max_script_bytes`].
-fn urls_in_script(script: &str) -> BTreeSet<String> {
+fn urls_in_script(script: &str) -> ScriptUrls {
     let bytes = script.as_bytes();
     let mut raw: BTreeSet<&str> = BTreeSet::new();
+    let mut origins: BTreeSet<&str> = BTreeSet::new();
     for at in memchr::memmem::find_iter(bytes, b"http") {
         let rest = bytes.get(at + 4..).unwrap_or_default();
         let rest = rest.strip_prefix(b"s").unwrap_or(rest);
@@ -186,9 +257,15 @@ fn urls_in_script(script: &str) -> BTreeSet<String> {
         let start = bytes.len() - rest.len();
         if let Some(host) = script.get(start..start + len).filter(|h| is_host(h)) {
             raw.insert(host);
+            if ends_at_origin(rest.get(len..).unwrap_or_default()) {
+                origins.insert(host);
+            }
         }
     }
-    raw.into_iter().map(clean_host).collect()
+    ScriptUrls {
+        hosts: raw.into_iter().map(clean_host).collect(),
+        origins: origins.into_iter().map(clean_host).collect(),
+    }
 }
 
 /// A dotted host name: labels of letters, digits and inner hyphens, a letter TLD.
@@ -216,7 +293,7 @@ mod tests {
             y = "http:\u002F\u002Fbeta.acme.io:443"; z = "https://localhost/"; w = "ftp://files.acme.com";
             v = 'url=https%3A%2F%2Fencoded.example'; u = "\x22https://recaptcha.example:443\x22";
             t = "origin\u003dhttps://widget.example.org";"#;
-        let hosts: Vec<String> = urls_in_script(script).into_iter().collect();
+        let hosts: Vec<String> = urls_in_script(script).hosts.into_iter().collect();
         assert_eq!(
             hosts,
             [
@@ -236,7 +313,59 @@ mod tests {
             "http://1.2.3.4/",
             "https:/one.com",
         ] {
-            assert!(urls_in_script(junk).is_empty(), "{junk}");
+            assert!(urls_in_script(junk).hosts.is_empty(), "{junk}");
+        }
+    }
+
+    #[test]
+    fn hosts_only_run_as_scripts_or_frames_are_set_apart() {
+        let e = Extract {
+            resources: vec!["https://cdn.both.example/a.css".into()],
+            embeds: vec![
+                "https://cdn.both.example/a.js".into(),
+                "https://widgets.example/w.js".into(),
+                "https://own.example/app.js".into(),
+            ],
+            form_actions: vec!["https://login.form.example/s".into()],
+            ..Extract::default()
+        };
+        let a = Assets::build(&e, Some("own.example"), 100);
+        assert_eq!(
+            a.hosts,
+            ["cdn.both.example", "login.form.example", "widgets.example"]
+        );
+        assert_eq!(a.embed_hosts, ["widgets.example"]);
+        assert_eq!(a.paths, ["a.css", "a.js", "app.js", "w.js"]);
+    }
+
+    #[test]
+    fn tells_origins_from_urls_with_a_path() {
+        // Saved widget frames write the origin they were rendered for; pages running a
+        // firm's SDK write the path of the file they load.
+        let script = r#"a = "https://www.quora.com:443\x22,["; b = "https:\/\/www.pinterest.com";
+            c = "origin\u003dhttps://accounts.spotify.com\u0026url"; d = "https://origin.example/";
+            e = "https://origin.example/?ref=1"; f = "https://connect.facebook.net/en_US/sdk.js";
+            g = "https:\/\/www.youtube.com\/iframe_api"; h = "https://api.acme.com:8443/v1";
+            i = "https://apps.example\u002Fwidget"; j = "https://tail.example"#;
+        let found = urls_in_script(script);
+        let origins: Vec<&str> = found.origins.iter().map(String::as_str).collect();
+        assert_eq!(
+            origins,
+            [
+                "accounts.spotify.com",
+                "origin.example",
+                "pinterest.com",
+                "quora.com",
+                "tail.example"
+            ]
+        );
+        for h in [
+            "connect.facebook.net",
+            "youtube.com",
+            "api.acme.com",
+            "apps.example",
+        ] {
+            assert!(found.hosts.contains(h), "{h}");
         }
     }
 
