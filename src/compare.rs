@@ -139,7 +139,9 @@ impl std::fmt::Display for Comparison {
         let r = self;
         let verdict = match r.verdict {
             Verdict::Rebrand => "REBRAND (copy under another name)",
-            Verdict::Impersonation => "IMPERSONATION (copy keeping the brand's identity)",
+            Verdict::Impersonation => {
+                "IMPERSONATION (the brand's identity on a site it does not own)"
+            }
             Verdict::None => "no copy",
         };
         writeln!(
