@@ -19,7 +19,7 @@ use crate::urls::host_of;
 /// | name zones (title, headings, prominent, lead, footer, credential forms) | title, prominent, lead, footer, credentials | names the zones | name keys |
 /// | logo image file names | resources | — | name keys |
 /// | link hosts, declared own domains | links | link hosts | link hosts |
-/// | resource hosts (those only run as scripts or frames apart), script origins | resources | worn hosts, script origins | resource and script hosts |
+/// | worn hosts (resource and form hosts but those only run or pointed at), script origins | resources | worn hosts, script origins | resource and script hosts |
 /// | form hosts, e-mail domains | footer (e-mail) | — | both |
 /// | the URL the page was found at | owned | owned | — |
 pub(crate) struct Places<'a>(pub &'a PageFingerprint);
@@ -120,9 +120,10 @@ pub struct Presence {
     /// Links to a brand domain.
     pub links: f64,
     /// Loads resources from, or posts forms to, a brand domain, names its own logo
-    /// files after the brand, or writes a brand domain's bare origin into its scripts. Running
-    /// the brand's scripts or frames (its SDK, a share button, an embedded video) does
-    /// not count: that is the brand's service in use, on any site.
+    /// files after the brand, or writes a brand domain's bare origin into its scripts.
+    /// Running the brand's scripts or frames (its SDK, a share button, an embedded
+    /// video), or showing its images where the page points elsewhere (a store badge),
+    /// does not count: that is the brand's service in use, on any site.
     pub resources: f64,
     /// The page names itself as someone other than the brand: by its site name, or by
     /// its copyright lines when it does not claim the brand in its title or headings;

@@ -30,12 +30,17 @@ pub(super) fn flag_words(value: &str) -> u8 {
     flags
 }
 
+/// True where what an element shows is the page's own: not in its footer (partners,
+/// "from" a parent firm, payment icons) nor on a link leading away unless a logo or
+/// header element holds it (a social icon or a store badge names where its link goes;
+/// a logo linking back to its brand is still the page's mark).
+fn shown_as_own(flags: u8, away: bool) -> bool {
+    flags & F_FOOTER == 0 && (!away || flags & (F_LOGO | F_HEADER) != 0)
+}
+
 impl State<'_> {
-    /// Logo images, and inline SVGs read for their geometry: the page's own marks, so
-    /// not those in its footer (partners, "from" a parent firm) nor on a link leading
-    /// away unless a logo or header element holds them (a social icon names where its
-    /// link goes; a logo linking back to its brand is still the page's mark), as for
-    /// labels.
+    /// Logo images, and inline SVGs read for their geometry: the page's own marks
+    /// ([`shown_as_own`]), as for labels.
     pub(super) fn marks(
         &mut self,
         name: &LocalName,
@@ -47,7 +52,7 @@ impl State<'_> {
         let get = |key: LocalName| attr(attrs, key);
         let says = |keys: &[LocalName]| keys.iter().any(|k| get(k.clone()).is_some_and(says_logo));
         let first_in_header = flags & F_HEADER != 0 && !self.header_mark_seen;
-        let own = flags & F_FOOTER == 0 && (!away || flags & (F_LOGO | F_HEADER) != 0);
+        let own = shown_as_own(flags, away);
         if *name == local_name!("svg") {
             if let Some((_, open)) = self.svg.as_mut() {
                 *open += usize::from(!self_closing);
@@ -271,38 +276,33 @@ impl State<'_> {
                 }
             }
             _ => {
-                // What the page runs, or shows where it points elsewhere (a store badge
-                // or a social icon on a link leading away, a payment icon in the
-                // footer), is read apart from what it wears.
-                let embed = matches!(
+                // What the page runs, or shows where it points elsewhere, is read
+                // apart from what it wears.
+                let runs = matches!(
                     *name,
                     local_name!("script")
                         | local_name!("iframe")
                         | local_name!("frame")
                         | local_name!("embed")
                         | local_name!("object")
-                ) || flags & F_FOOTER != 0
-                    || (away && flags & (F_LOGO | F_HEADER) == 0);
+                );
+                let list = if runs || !shown_as_own(flags, away) {
+                    &mut self.out.embeds
+                } else {
+                    &mut self.out.resources
+                };
                 for key in [
                     local_name!("src"),
                     local_name!("data"),
                     local_name!("poster"),
                 ] {
                     if let Some(v) = get(key) {
-                        if embed {
-                            push_list(&mut self.out.embeds, v);
-                        } else {
-                            push_list(&mut self.out.resources, v);
-                        }
+                        push_list(list, v);
                     }
                 }
                 if let Some(srcset) = get(local_name!("srcset")) {
                     if let Some(first) = srcset.split_whitespace().next() {
-                        if embed {
-                            push_list(&mut self.out.embeds, first);
-                        } else {
-                            push_list(&mut self.out.resources, first);
-                        }
+                        push_list(list, first);
                     }
                 }
             }
