@@ -52,7 +52,7 @@ impl Assets {
         let mut hosts = BTreeSet::new();
         let mut link_hosts = BTreeSet::new();
         let mut form_actions = BTreeSet::new();
-        // Hosts reached other than by running their scripts or frames.
+        // Hosts reached other than by what the page runs or points at (`Extract::embeds`).
         let mut worn = BTreeSet::new();
         let mut embed_hosts = BTreeSet::new();
         let not_own = |h: &str| own_host != Some(h);
@@ -194,21 +194,23 @@ fn ends_at_origin(tail: &[u8]) -> bool {
         let digits = r.iter().take_while(|b| b.is_ascii_digit()).count();
         rest = r.get(digits..).unwrap_or_default();
     }
-    let after_slash = if let Some(r) = rest.strip_prefix(b"/") {
-        r
-    } else if let Some(r) = rest.strip_prefix(b"\\/") {
-        r
-    } else if rest
-        .get(..6)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"\\u002f"))
-    {
-        rest.get(6..).unwrap_or_default()
-    } else {
+    let Some(after_slash) = strip_slash(rest) else {
         return true;
     };
     !after_slash
         .first()
         .is_some_and(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(b))
+}
+
+/// `rest` after a leading slash as scripts write one: plain, `\/` or `\u002f`.
+fn strip_slash(rest: &[u8]) -> Option<&[u8]> {
+    rest.strip_prefix(b"/")
+        .or_else(|| rest.strip_prefix(b"\\/"))
+        .or_else(|| {
+            rest.get(..6)
+                .filter(|p| p.eq_ignore_ascii_case(b"\\u002f"))
+                .and_then(|_| rest.get(6..))
+        })
 }
 
 /// Hosts of the absolute URLs in `script`: `http(s)://host`, JSON-escaped
@@ -231,19 +233,8 @@ fn urls_in_script(script: &str) -> ScriptUrls {
         };
         let mut slashes = 0;
         while slashes < 2 {
-            if let Some(r) = rest
-                .strip_prefix(b"/")
-                .or_else(|| rest.strip_prefix(b"\\/"))
-            {
-                rest = r;
-            } else if rest
-                .get(..6)
-                .is_some_and(|p| p.eq_ignore_ascii_case(b"\\u002f"))
-            {
-                rest = rest.get(6..).unwrap_or_default();
-            } else {
-                break;
-            }
+            let Some(r) = strip_slash(rest) else { break };
+            rest = r;
             slashes += 1;
         }
         if slashes < 2 {
