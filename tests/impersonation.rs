@@ -10,7 +10,9 @@
 )]
 
 use assert_cmd::Command;
-use clonehound::{Brand, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict, compare};
+use clonehound::{
+    Brand, Comparison, Config, Limits, Page, PageFingerprint, SiteFingerprint, Verdict, compare,
+};
 
 fn site(html: &str, url: &str) -> SiteFingerprint {
     SiteFingerprint::from_pages(vec![PageFingerprint::new(
@@ -33,13 +35,18 @@ fn brand() -> Brand {
     Brand::new("Northwind", ["northwind.com"])
 }
 
-fn score(html: &str, brand: &Brand) -> (f64, Verdict) {
-    let r = compare(
-        &site(LEGIT, "https://www.northwind.com/"),
-        &site(html, "http://secure-check.example/"),
+/// `suspect`, found off the brand's domains, against the brand's page `legit`.
+fn against(legit: &str, suspect: &str, brand: &Brand) -> Comparison {
+    compare(
+        &site(legit, "https://www.northwind.com/"),
+        &site(suspect, "http://secure-check.example/"),
         Some(brand),
         &Config::default(),
-    );
+    )
+}
+
+fn score(html: &str, brand: &Brand) -> (f64, Verdict) {
+    let r = against(LEGIT, html, brand);
     (r.score, r.verdict)
 }
 
@@ -56,12 +63,7 @@ fn a_kit_sharing_no_content_is_flagged_as_impersonation() {
     let (s, v) = score(KIT, &brand());
     assert_eq!(v, Verdict::Impersonation, "score {s:.3}");
     // The impersonation side carries it alone; the two sides make the score.
-    let r = compare(
-        &site(LEGIT, "https://www.northwind.com/"),
-        &site(KIT, "http://secure-check.example/"),
-        Some(&brand()),
-        &Config::default(),
-    );
+    let r = against(LEGIT, KIT, &brand());
     let sides = r.sides;
     assert!(sides.copy < 0.05, "{sides:?}");
     assert!(
@@ -292,12 +294,7 @@ fn the_brands_inline_logo_is_a_mark_and_an_index_key() {
         "<html><head><title>Account check</title></head><body><header>{LOGO_AGAIN}</header>\
          <form action=x.php><input name=u><input type=password name=p></form></body></html>"
     );
-    let r = compare(
-        &site(&legit, "https://www.northwind.com/"),
-        &site(&kit, "http://secure-check.example/"),
-        Some(&brand()),
-        &Config::default(),
-    );
+    let r = against(&legit, &kit, &brand());
     assert_eq!(r.signals.identity.mark, 1.0, "{r:?}");
     // The brand shown only as its mark, beside a credential form, is impersonation.
     assert_eq!(r.verdict, Verdict::Impersonation, "{r:?}");
@@ -310,12 +307,7 @@ fn the_brands_inline_logo_is_a_mark_and_an_index_key() {
     );
     // A different drawing is not the brand's mark.
     let other = kit.replace("r=\"6.50\"", "r=\"9\"");
-    let r = compare(
-        &site(&legit, "https://www.northwind.com/"),
-        &site(&other, "http://secure-check.example/"),
-        Some(&brand()),
-        &Config::default(),
-    );
+    let r = against(&legit, &other, &brand());
     assert_eq!(r.signals.identity.mark, 0.0);
     assert_eq!(r.verdict, Verdict::None, "a password form alone: {r:?}");
 
@@ -347,12 +339,7 @@ fn a_frame_flagged_by_the_brands_hosts_alone_is_impersonation_not_a_rebrand() {
     // impersonation side, so the verdict is not "copy under another name".
     let frame = r#"<html><body><div id="widget">Sign in</div><script>
     var origin = "https://www.northwind.com/"; start(origin);</script></body></html>"#;
-    let r = compare(
-        &site(LEGIT, "https://www.northwind.com/"),
-        &site(frame, "http://secure-check.example/frame.html"),
-        Some(&brand()),
-        &Config::default(),
-    );
+    let r = against(LEGIT, frame, &brand());
     assert!(r.sides.copy < 0.01, "{:?}", r.sides);
     assert_eq!(r.verdict, Verdict::Impersonation, "score {:.3}", r.score);
 }
